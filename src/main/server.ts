@@ -1,0 +1,75 @@
+/**
+ * Browser mode: one Node process serves the built renderer, the app API over HTTP (token-protected)
+ * and its events over SSE. `npm start` runs this where no Electron binary exists.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { startBackend, projectRoot } from './core/app';
+import { createHttpTransport } from './core/app/http-transport';
+
+export interface BrowserServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startBrowserServer(
+  options: { port?: number; token?: string; rendererDir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<BrowserServer> {
+  const backend = await startBackend({ env: options.env });
+  const transport = createHttpTransport({
+    backend,
+    token: options.token,
+    rendererDir: options.rendererDir ?? path.join(projectRoot(), 'out', 'renderer'),
+  });
+  const server = http.createServer(transport.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  transport.setPort(port);
+  return {
+    url: `http://127.0.0.1:${port}/?token=${transport.token}`,
+    port,
+    token: transport.token,
+    async close() {
+      transport.closeEventStreams();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+    },
+  };
+}
+
+function parsePort(argv: string[]): number | undefined {
+  const i = argv.indexOf('--port');
+  const raw = i >= 0 ? argv[i + 1] : process.env.MLSYS_UI_PORT;
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Invalid port: ${raw} (expected an integer 0-65535)`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const isMain =
+  process.argv[1] &&
+  path.resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, '') ===
+    path.resolve(import.meta.filename ?? '').replace(/\.[cm]?[jt]s$/, '');
+if (isMain) {
+  startBrowserServer({ port: parsePort(process.argv.slice(2)) ?? 5173, token: process.env.MLSYS_TOKEN })
+    .then((s) => {
+      console.log(`ml-sys is running in browser mode.\nOpen: ${s.url}`);
+      const stop = () => void s.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    })
+    .catch((err: unknown) => {
+      console.error(`Could not start ml-sys: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
+}
