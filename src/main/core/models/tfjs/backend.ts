@@ -1,0 +1,47 @@
+/**
+ * One shared TensorFlow.js backend for the process: the wasm backend (XNNPACK, SIMD when available),
+ * falling back to the pure-JS 'cpu' backend with a single warning if wasm cannot start.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export type TfBackendName = 'wasm' | 'cpu';
+
+let ready: Promise<TfBackendName> | undefined;
+
+/** Folder holding the backend's .wasm binaries (a plain directory path with a trailing separator works in Node). */
+export function wasmBinaryDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
+}
+
+async function init(): Promise<TfBackendName> {
+  const wanted = process.env.MLSYS_TF_BACKEND === 'cpu' ? 'cpu' : 'wasm';
+  if (wanted === 'wasm') {
+    try {
+      setWasmPaths(wasmBinaryDir());
+      if (await tf.setBackend('wasm')) {
+        await tf.ready();
+        return 'wasm';
+      }
+      throw new Error("tf.setBackend('wasm') returned false");
+    } catch (err) {
+      console.warn(
+        `[ml-sys] TensorFlow.js wasm backend unavailable (${(err as Error).message}); using the slower 'cpu' backend.`,
+      );
+    }
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error('No TensorFlow.js backend could be initialised');
+  await tf.ready();
+  return 'cpu';
+}
+
+/** Initialise the backend once; later calls return the same promise. */
+export function ensureTfBackend(): Promise<TfBackendName> {
+  ready ??= init();
+  return ready;
+}
+
+export { tf };
