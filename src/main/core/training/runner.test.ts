@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError } from '../models/types';
+import { runTrainingInWorker, WorkerCrashError } from './runner';
+
+const entry = { url: import.meta.url, source: './fixtures/fake-worker', built: 'fake-worker' };
+const job = (mode: string) => ({ run_id: 'r1', config_yaml: mode, out_dir: '/tmp', base_dir: '/tmp' });
+
+describe('runTrainingInWorker', () => {
+  it('relays progress and resolves with the result', async () => {
+    const seen: number[] = [];
+    const h = runTrainingInWorker(job('ok'), { onProgress: (p) => seen.push(p.percent) }, { entry });
+    await expect(h.result).resolves.toMatchObject({ run_id: 'r1' });
+    expect(seen).toEqual([30, 60, 90]);
+  });
+
+  it('turns an uncaught throw in the worker into a failed run, not a host crash', async () => {
+    const h = runTrainingInWorker(job('throw'), {}, { entry });
+    await expect(h.result).rejects.toThrow(/kaboom in worker/);
+    await expect(h.result).rejects.toBeInstanceOf(WorkerCrashError);
+  });
+
+  it('reports a worker that exits', async () => {
+    await expect(runTrainingInWorker(job('exit'), {}, { entry }).result).rejects.toThrow(
+      /exited unexpectedly \(code 3\)/,
+    );
+  });
+
+  it('reports running out of memory', async () => {
+    const h = runTrainingInWorker(job('oom'), {}, { entry, maxOldGenerationSizeMb: 48 });
+    await expect(h.result).rejects.toThrow(/out of memory/);
+  });
+
+  it('cancels a worker busy in synchronous code through the shared flag', async () => {
+    const h = runTrainingInWorker(job('busy-until-cancel'), {}, { entry });
+    setTimeout(() => h.cancel(), 300);
+    await expect(h.result).rejects.toBeInstanceOf(CancelledError);
+  });
+});

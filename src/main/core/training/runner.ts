@@ -1,0 +1,113 @@
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../util/worker-url';
+import { CancelledError } from '../models/types';
+import type {
+  HostToWorker,
+  ProgressUpdate,
+  TrainingJob,
+  TrainingResult,
+  TrialRecord,
+  WorkerToHost,
+} from './protocol';
+
+export interface RunHandle {
+  result: Promise<TrainingResult>;
+  /** Asks the worker to stop at its next check; terminates it if it has not stopped after `graceMs`. */
+  cancel(graceMs?: number): void;
+}
+
+export interface RunCallbacks {
+  onProgress?(p: ProgressUpdate): void;
+  onTrial?(t: TrialRecord): void;
+  onWarning?(message: string): void;
+}
+
+export class WorkerCrashError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerCrashError';
+  }
+}
+
+/**
+ * Runs one training job in its own worker thread. A throw, a crash or running out of memory inside
+ * the worker rejects `result` with the reason; the host process keeps running.
+ */
+export function runTrainingInWorker(
+  job: Omit<TrainingJob, 'cancel_flag'>,
+  callbacks: RunCallbacks = {},
+  options: { maxOldGenerationSizeMb?: number; entry?: { url: string; source: string; built: string } } = {},
+): RunHandle {
+  const flagBuffer = new SharedArrayBuffer(4);
+  const flag = new Int32Array(flagBuffer);
+  const entry = options.entry ?? { url: import.meta.url, source: './worker', built: 'training-worker' };
+  let worker: Worker | undefined;
+  let settled = false;
+  let cancelled = false;
+
+  const result = new Promise<TrainingResult>((resolve, reject) => {
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker?.terminate();
+    };
+    try {
+      worker = startWorker(entry.url, entry.source, entry.built, {
+        resourceLimits: options.maxOldGenerationSizeMb
+          ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb }
+          : undefined,
+      });
+    } catch (err) {
+      reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    worker.on('message', (msg: WorkerToHost) => {
+      switch (msg.type) {
+        case 'progress':
+          callbacks.onProgress?.(msg.progress);
+          break;
+        case 'trial':
+          callbacks.onTrial?.(msg.trial);
+          break;
+        case 'warning':
+          callbacks.onWarning?.(msg.message);
+          break;
+        case 'done':
+          finish(() => resolve(msg.result));
+          break;
+        case 'failed':
+          finish(() => reject(msg.cancelled ? new CancelledError(msg.error) : new Error(msg.error)));
+          break;
+      }
+    });
+    worker.on('error', (err: Error & { code?: string }) => {
+      const reason =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? 'Training ran out of memory (worker heap limit reached)'
+          : `Training worker crashed: ${err.message}`;
+      finish(() => reject(cancelled ? new CancelledError() : new WorkerCrashError(reason)));
+    });
+    worker.on('exit', (code) => {
+      finish(() =>
+        reject(
+          cancelled
+            ? new CancelledError()
+            : new WorkerCrashError(`Training worker exited unexpectedly (code ${code})`),
+        ),
+      );
+    });
+    const start: HostToWorker = { type: 'start', job: { ...job, cancel_flag: flagBuffer } };
+    worker.postMessage(start);
+  });
+
+  return {
+    result,
+    cancel(graceMs = 5_000) {
+      cancelled = true;
+      Atomics.store(flag, 0, 1);
+      const timer = setTimeout(() => void worker?.terminate(), graceMs);
+      timer.unref();
+    },
+  };
+}
