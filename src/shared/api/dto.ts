@@ -230,15 +230,19 @@ export interface ModelVersionDto {
 export interface PromotionDto {
   id: number;
   name: string;
+  /** register: first version became champion; promote / rollback: champion changed; not-promoted /
+   * not-compared: a version was registered and the champion stayed (the reason says why). */
+  action: 'register' | 'promote' | 'rollback' | 'not-promoted' | 'not-compared';
   from_version: number | null;
-  to_version: number;
+  /** The champion after this entry. */
+  to_version: number | null;
+  candidate_version: number | null;
   at: string;
   who: string;
   reason: string;
-  action: 'auto' | 'promote' | 'rollback';
-  metric?: string;
-  from_value?: number | null;
-  to_value?: number | null;
+  metric: string | null;
+  from_value: number | null;
+  to_value: number | null;
 }
 
 export interface RegisterOutcome {
