@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+import { RegistryError } from './errors';
+import { RUN_COLUMNS, toSummary, type RunRow } from './runs';
+import type { ListRunsQuery, ListRunsResult, RunFilter } from './types';
+
+/** Run columns that can be filtered and sorted on directly, with whether they are numeric. */
+const COLUMNS: Record<string, { sql: string; numeric: boolean }> = {
+  id: { sql: 'r.id', numeric: false },
+  name: { sql: 'r.name', numeric: false },
+  status: { sql: 'r.status', numeric: false },
+  experiment: { sql: 'e.name', numeric: false },
+  created_at: { sql: 'r.created_at', numeric: false },
+  started_at: { sql: 'r.started_at', numeric: false },
+  ended_at: { sql: 'r.ended_at', numeric: false },
+  duration_ms: { sql: 'r.duration_ms', numeric: true },
+  config_hash: { sql: 'r.config_hash', numeric: false },
+  data_fingerprint: { sql: 'r.data_fingerprint', numeric: false },
+  seed: { sql: 'r.seed', numeric: true },
+  error: { sql: 'r.error', numeric: false },
+  parent_run_id: { sql: 'r.parent_run_id', numeric: false },
+  notes: { sql: 'r.notes', numeric: false },
+};
+
+const COMPARE = new Set(['=', '!=', '<', '<=', '>', '>=']);
+
+function likePattern(v: string): string {
+  return `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function asNumber(v: string | number): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  const t = v.trim();
+  if (t === '') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+type Key = { kind: 'param' | 'metric'; name: string } | { kind: 'column'; name: string } | { kind: 'tags' };
+
+/** `params.<path>`, `metrics.<name>`, a run column, or `tags`; any other bare key is a param path. */
+export function parseKey(key: string): Key {
+  if (key.startsWith('params.')) return { kind: 'param', name: key.slice(7) };
+  if (key.startsWith('metrics.')) return { kind: 'metric', name: key.slice(8) };
+  if (key === 'tags') return { kind: 'tags' };
+  if (key in COLUMNS) return { kind: 'column', name: key };
+  if (!key) throw new RegistryError('Empty filter/sort key.');
+  return { kind: 'param', name: key };
+}
+
+function filterSql(f: RunFilter, args: unknown[]): string {
+  const key = parseKey(f.key);
+  if (!COMPARE.has(f.op) && f.op !== 'contains') throw new RegistryError(`Unknown filter operator ${f.op}.`);
+  const num = asNumber(f.value);
+  if (key.kind === 'tags') {
+    if (f.op === 'contains') {
+      args.push(likePattern(String(f.value)));
+      return "EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.value LIKE ? ESCAPE '\\')";
+    }
+    if (f.op !== '=' && f.op !== '!=') throw new RegistryError('Tags filter with =, != or contains.');
+    args.push(String(f.value));
+    return `${f.op === '!=' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.value = ?)`;
+  }
+  if (key.kind === 'metric') {
+    if (f.op === 'contains' || num === undefined) {
+      throw new RegistryError(`Metric filter ${f.key} needs a numeric comparison (=, !=, <, <=, >, >=).`);
+    }
+    args.push(key.name, num);
+    if (f.op === '!=') return 'r.id NOT IN (SELECT run_id FROM metrics WHERE name = ? AND value = ?)';
+    return `r.id IN (SELECT run_id FROM metrics WHERE name = ? AND value ${f.op} ?)`;
+  }
+  if (key.kind === 'param') {
+    if (f.op === 'contains') {
+      args.push(key.name, likePattern(String(f.value)));
+      return "r.id IN (SELECT run_id FROM params WHERE key = ? AND text LIKE ? ESCAPE '\\')";
+    }
+    const negate = f.op === '!=';
+    const op = negate ? '=' : f.op;
+    let cond: string;
+    if (num !== undefined && op === '=') {
+      cond = '(num = ? OR text = ?)';
+      args.push(key.name, num, String(f.value));
+    } else if (num !== undefined) {
+      cond = `num ${op} ?`;
+      args.push(key.name, num);
+    } else {
+      cond = `text ${op} ?`;
+      args.push(key.name, String(f.value));
+    }
+    return `r.id ${negate ? 'NOT IN' : 'IN'} (SELECT run_id FROM params WHERE key = ? AND ${cond})`;
+  }
+  const col = COLUMNS[key.name];
+  if (f.op === 'contains') {
+    args.push(likePattern(String(f.value)));
+    return `${col.sql} LIKE ? ESCAPE '\\'`;
+  }
+  if (col.numeric && num === undefined)
+    throw new RegistryError(`${f.key} is numeric; got ${String(f.value)}.`);
+  args.push(col.numeric ? num : String(f.value));
+  return f.op === '!=' ? `(${col.sql} IS NULL OR ${col.sql} != ?)` : `${col.sql} ${f.op} ?`;
+}
+
+export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRunsResult {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.experiment !== undefined) {
+    where.push('e.name = ?');
+    args.push(q.experiment);
+  }
+  if (q.status !== undefined) {
+    const list = Array.isArray(q.status) ? q.status : [q.status];
+    where.push(list.length ? `r.status IN (${list.map(() => '?').join(', ')})` : '0');
+    args.push(...list);
+  }
+  if (q.parent === null) where.push('r.parent_run_id IS NULL');
+  else if (q.parent !== undefined) {
+    where.push('r.parent_run_id = ?');
+    args.push(q.parent);
+  }
+  for (const f of q.filter ?? []) where.push(filterSql(f, args));
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const from = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
+
+  const total = (db.prepare(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) as { n: number }).n;
+
+  const sort = q.sort ?? { key: 'created_at', dir: 'desc' };
+  const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
+  const sk = parseKey(sort.key);
+  let join = '';
+  const joinArgs: unknown[] = [];
+  let order: string;
+  if (sk.kind === 'metric') {
+    join = 'LEFT JOIN metrics sm ON sm.run_id = r.id AND sm.name = ?';
+    joinArgs.push(sk.name);
+    order = `(sm.value IS NULL), sm.value ${dir}`;
+  } else if (sk.kind === 'param') {
+    join = 'LEFT JOIN params sp ON sp.run_id = r.id AND sp.key = ?';
+    joinArgs.push(sk.name);
+    order = `(sp.run_id IS NULL), sp.num ${dir}, sp.text ${dir}`;
+  } else if (sk.kind === 'tags') {
+    order = `r.tags_json ${dir}`;
+  } else {
+    const col = COLUMNS[sk.name].sql;
+    order = `(${col} IS NULL), ${col} ${dir}`;
+  }
+  const limit = q.limit === undefined ? -1 : Math.max(0, Math.trunc(q.limit));
+  const offset = Math.max(0, Math.trunc(q.offset ?? 0));
+  const rows = db
+    .prepare(
+      `SELECT ${RUN_COLUMNS} ${from} ${join} ${whereSql} ORDER BY ${order}, r.id ${dir} LIMIT ? OFFSET ?`,
+    )
+    .all(...joinArgs, ...args, limit, offset) as RunRow[];
+  return { total, runs: rows.map(toSummary) };
+}
