@@ -205,6 +205,14 @@ export interface RunEvaluation {
   reliability: { mean_predicted: number[]; fraction_positive: number[]; count: number[] };
   gains: { group: number[]; cumulative_gain: number[]; lift: number[] };
   threshold_table: ThresholdRow[];
+  /** The thresholds each policy would pick on the test set (for reference; the run used `threshold`). */
+  chosen?: {
+    max_f1: { threshold: number; value: number };
+    max_mcc: { threshold: number; value: number };
+    min_cost: { threshold: number; value: number };
+  };
+  /** Reliability of the uncalibrated probabilities, when a calibrator was fitted. */
+  reliability_raw?: { mean_predicted: number[]; fraction_positive: number[]; count: number[] };
   /** Test-set labels and probabilities, down-sampled, so the GUI can recompute a confusion matrix at any threshold. */
   scores?: { y: number[]; p: number[] };
   report_text: string;
