@@ -11,12 +11,18 @@ export type TfBackendName = 'wasm' | 'cpu';
 
 let ready: Promise<TfBackendName> | undefined;
 
-/** Folder holding the backend's .wasm binaries (a plain directory path with a trailing separator works in Node). */
+/**
+ * Folder holding the backend's .wasm binaries (a plain directory path with a trailing separator works
+ * in Node). MLSYS_TF_WASM_DIR overrides it, e.g. for a packaged app that unpacks them elsewhere.
+ */
 export function wasmBinaryDir(): string {
+  const override = process.env.MLSYS_TF_WASM_DIR;
+  if (override) return override.endsWith(path.sep) ? override : override + path.sep;
   const require = createRequire(import.meta.url);
   return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep;
 }
 
+/** MLSYS_TF_BACKEND=cpu skips wasm. */
 async function init(): Promise<TfBackendName> {
   const wanted = process.env.MLSYS_TF_BACKEND === 'cpu' ? 'cpu' : 'wasm';
   if (wanted === 'wasm') {
