@@ -102,7 +102,7 @@ export class Registry {
   setRunNotes(id: string, notes: string | null): void {
     runs.setRunNotes(this.db, id, notes);
   }
-  setRunTags(id: string, tags: string[]): void {
+  setRunTags(id: string, tags: Record<string, string>): void {
     runs.setRunTags(this.db, id, tags);
   }
   deleteRun(id: string): void {

@@ -68,7 +68,7 @@ describe('migrations', () => {
       'model.learning_rate': 0.05,
     });
     expect(runs[0].metrics.roc_auc).toBeCloseTo(0.84);
-    expect(runs[0].tags).toEqual(['v1']);
+    expect(runs[0].tags).toEqual({ generation: 'v1' });
     expect(reg.listRuns({ filter: [{ key: 'params.model.max_depth', op: '>=', value: 4 }] }).total).toBe(2);
     // The upgraded database is fully usable: an old run gets a model version.
     const bundleDir = tempDir();

@@ -17,7 +17,7 @@ beforeAll(() => {
           'model.max_depth': i,
           'data.path': `data/set_${i % 2}.csv`,
         },
-        tags: i % 4 === 0 ? ['baseline'] : [],
+        tags: i % 4 === 0 ? { baseline: '', owner: 'ana' } : { owner: i % 2 ? 'bo' : 'ana' },
         status: 'running',
       }),
     );
@@ -50,6 +50,12 @@ describe('listRuns', () => {
     expect(reg.listRuns({ status: ['failed', 'running'] }).total).toBe(4);
     expect(reg.listRuns({ filter: [{ key: 'tags', op: '=', value: 'baseline' }] }).total).toBe(3);
     expect(reg.listRuns({ filter: [{ key: 'tags', op: '!=', value: 'baseline' }] }).total).toBe(9);
+    expect(reg.listRuns({ filter: [{ key: 'tags.owner', op: '=', value: 'bo' }] }).total).toBe(6);
+    expect(reg.listRuns({ filter: [{ key: 'tags.owner', op: '!=', value: 'bo' }] }).total).toBe(6);
+    expect(reg.listRuns({ filter: [{ key: 'tags', op: 'contains', value: 'base' }] }).total).toBe(3);
+    expect(reg.listRuns({ sort: { key: 'tags.owner', dir: 'desc' }, limit: 1 }).runs[0].tags.owner).toBe(
+      'bo',
+    );
   });
 
   it('filters on params numerically, by text, and by substring', () => {

@@ -35,12 +35,14 @@ function asNumber(v: string | number): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-type Key = { kind: 'param' | 'metric'; name: string } | { kind: 'column'; name: string } | { kind: 'tags' };
+type Key =
+  { kind: 'param' | 'metric' | 'tag'; name: string } | { kind: 'column'; name: string } | { kind: 'tags' };
 
-/** `params.<path>`, `metrics.<name>`, a run column, or `tags`; any other bare key is a param path. */
+/** `params.<path>`, `metrics.<name>`, `tags.<key>`, `tags`, or a run column; any other bare key is a param path. */
 export function parseKey(key: string): Key {
   if (key.startsWith('params.')) return { kind: 'param', name: key.slice(7) };
   if (key.startsWith('metrics.')) return { kind: 'metric', name: key.slice(8) };
+  if (key.startsWith('tags.')) return { kind: 'tag', name: key.slice(5) };
   if (key === 'tags') return { kind: 'tags' };
   if (key in COLUMNS) return { kind: 'column', name: key };
   if (!key) throw new RegistryError('Empty filter/sort key.');
@@ -52,13 +54,23 @@ function filterSql(f: RunFilter, args: unknown[]): string {
   if (!COMPARE.has(f.op) && f.op !== 'contains') throw new RegistryError(`Unknown filter operator ${f.op}.`);
   const num = asNumber(f.value);
   if (key.kind === 'tags') {
+    // `tags = k`: the run has tag k; `tags contains s`: some tag key or value contains s.
     if (f.op === 'contains') {
-      args.push(likePattern(String(f.value)));
-      return "EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.value LIKE ? ESCAPE '\\')";
+      args.push(likePattern(String(f.value)), likePattern(String(f.value)));
+      return "EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.key LIKE ? ESCAPE '\\' OR t.value LIKE ? ESCAPE '\\')";
     }
-    if (f.op !== '=' && f.op !== '!=') throw new RegistryError('Tags filter with =, != or contains.');
+    if (f.op !== '=' && f.op !== '!=') throw new RegistryError('Filter tags with =, != or contains.');
     args.push(String(f.value));
-    return `${f.op === '!=' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.value = ?)`;
+    return `${f.op === '!=' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM json_each(r.tags_json) t WHERE t.key = ?)`;
+  }
+  if (key.kind === 'tag') {
+    const tagValue = "json_extract(r.tags_json, '$.' || json_quote(?))";
+    if (f.op === 'contains') {
+      args.push(key.name, likePattern(String(f.value)));
+      return `${tagValue} LIKE ? ESCAPE '\\'`;
+    }
+    args.push(key.name, String(f.value));
+    return f.op === '!=' ? `${tagValue} IS NOT ?` : `${tagValue} ${f.op} ?`;
   }
   if (key.kind === 'metric') {
     if (f.op === 'contains' || num === undefined) {
@@ -138,6 +150,10 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
     order = `(sp.run_id IS NULL), sp.num ${dir}, sp.text ${dir}`;
   } else if (sk.kind === 'tags') {
     order = `r.tags_json ${dir}`;
+  } else if (sk.kind === 'tag') {
+    join = "CROSS JOIN (SELECT '$.' || json_quote(?) AS tag_path) tp";
+    joinArgs.push(sk.name);
+    order = `(json_extract(r.tags_json, tp.tag_path) IS NULL), json_extract(r.tags_json, tp.tag_path) ${dir}`;
   } else {
     const col = COLUMNS[sk.name].sql;
     order = `(${col} IS NULL), ${col} ${dir}`;

@@ -26,13 +26,13 @@ describe('runs', () => {
   });
 
   it('creates a queued run, runs it, and records timings and metrics', () => {
-    const r = reg.createRun(runInput({ name: 'first', tags: ['b', 'a', 'a'], notes: 'hello' }));
+    const r = reg.createRun(runInput({ name: 'first', tags: { b: '2', a: '1', ' ': 'x' }, notes: 'hello' }));
     expect(r).toMatchObject({
       status: 'queued',
       experiment: 'exp',
       name: 'first',
       started_at: null,
-      tags: ['a', 'b'],
+      tags: { a: '1', b: '2' },
     });
     expect(r.id).toMatch(/^[0-9a-z]{12}[0-9a-f]{6}$/);
     reg.setRunStatus(r.id, 'running');
@@ -107,9 +107,9 @@ describe('runs', () => {
 
   it('updates tags and notes, and deletes a run with its children but not one with a model version', () => {
     const r = reg.createRun(runInput());
-    reg.setRunTags(r.id, ['baseline', ' x ']);
+    reg.setRunTags(r.id, { baseline: '', ' x ': 'y' });
     reg.setRunNotes(r.id, 'kept');
-    expect(reg.getRun(r.id)).toMatchObject({ tags: ['baseline', 'x'], notes: 'kept' });
+    expect(reg.getRun(r.id)).toMatchObject({ tags: { baseline: '', x: 'y' }, notes: 'kept' });
     const child = reg.createRun(runInput({ parent_run_id: r.id }));
     reg.logMetrics(child.id, { a: 1 });
     reg.deleteRun(r.id);

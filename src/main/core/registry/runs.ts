@@ -44,7 +44,7 @@ export function toSummary(row: RunRow): RunSummary {
   const { tags_json, params_json, metrics_json, ...rest } = row;
   return {
     ...rest,
-    tags: JSON.parse(tags_json) as string[],
+    tags: JSON.parse(tags_json) as Record<string, string>,
     params: JSON.parse(params_json) as Record<string, unknown>,
     metrics: JSON.parse(metrics_json) as Record<string, number>,
   };
@@ -65,8 +65,11 @@ const ALLOWED: Record<RunStatus, readonly RunStatus[]> = {
   interrupted: [],
 };
 
-function normaliseTags(tags: string[] | undefined): string[] {
-  return [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))].sort();
+function normaliseTags(tags: Record<string, string> | undefined): Record<string, string> {
+  const entries = Object.entries(tags ?? {})
+    .map(([k, v]) => [k.trim(), String(v)] as const)
+    .filter(([k]) => k !== '');
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function experimentId(db: Database.Database, name: string, now: string): number {
@@ -232,7 +235,7 @@ export function setRunNotes(db: Database.Database, id: string, notes: string | n
   db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, id);
 }
 
-export function setRunTags(db: Database.Database, id: string, tags: string[]): void {
+export function setRunTags(db: Database.Database, id: string, tags: Record<string, string>): void {
   requireRun(db, id);
   db.prepare('UPDATE runs SET tags_json = ? WHERE id = ?').run(JSON.stringify(normaliseTags(tags)), id);
 }

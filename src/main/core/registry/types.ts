@@ -13,7 +13,8 @@ export interface CreateRunInput {
   seed: number;
   data_fingerprint: string;
   parent_run_id?: string;
-  tags?: string[];
+  /** Key/value tags, as `tracking.tags` in the config (a bare label is a key with value ''). */
+  tags?: Record<string, string>;
   notes?: string;
   status?: 'queued' | 'running';
   /** Normally generated; given only when registering a bundle whose run came from elsewhere. */
@@ -34,7 +35,7 @@ export interface RunRecord {
   seed: number;
   error: string | null;
   parent_run_id: string | null;
-  tags: string[];
+  tags: Record<string, string>;
   notes: string | null;
 }
 
@@ -72,7 +73,7 @@ export interface RunDetail extends RunSummary {
 export type FilterOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'contains';
 
 export interface RunFilter {
-  /** `params.<path>`, `metrics.<name>`, or a run column (status, name, experiment, tags, seed, config_hash, …). */
+  /** `params.<path>`, `metrics.<name>`, `tags.<key>`, `tags` (has key), or a run column (status, name, seed, …). */
   key: string;
   op: FilterOp;
   value: string | number;

@@ -23,7 +23,7 @@ CREATE TABLE runs (
   seed              INTEGER NOT NULL,
   error             TEXT,
   parent_run_id     TEXT REFERENCES runs(id) ON DELETE CASCADE,
-  tags_json         TEXT NOT NULL DEFAULT '[]',
+  tags_json         TEXT NOT NULL DEFAULT '{}',
   notes             TEXT,
   owner_pid         INTEGER,
   owner_host        TEXT,
