@@ -121,7 +121,7 @@ export interface RunSummary {
   params: Record<string, string | number | boolean | null>;
   /** Final metric values (e.g. roc_auc, roc_auc_calibrated, pr_auc, log_loss, brier, f1…). */
   metrics: Record<string, number>;
-  tags: string[];
+  tags: Record<string, string>;
   model_version: number | null;
   is_champion: boolean;
 }
