@@ -217,6 +217,18 @@ describe('threshold table and policies', () => {
     expect(Math.max(...table.rows.map((r) => r.f1))).toBe(table.chosen.max_f1.value);
   });
 
+  it('adds rows where the scores lie, even when they are all tiny', () => {
+    const tiny = p.map((v) => v / 40);
+    const table = thresholdTable(y, tiny);
+    const below = table.rows.filter((r) => r.threshold < 0.025);
+    expect(below.length).toBeGreaterThan(90);
+    // The row for the top 10% flags (about) 10% of the rows.
+    const sorted = [...tiny].sort((a, b) => b - a);
+    const row = table.rows.find((r) => r.threshold === sorted[199]);
+    expect(row && row.tp + row.fp).toBeGreaterThanOrEqual(200);
+    expect(row && row.tp + row.fp).toBeLessThan(230);
+  });
+
   it('predicting nothing can be the cheapest choice', () => {
     const yy = Uint8Array.from([0, 0, 0, 1]);
     const pp = Float64Array.from([0.9, 0.8, 0.7, 0.1]);

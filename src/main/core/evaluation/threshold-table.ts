@@ -26,7 +26,11 @@ export interface ChosenThreshold {
 }
 
 export interface ThresholdTable {
-  /** Ascending by threshold: the 0.01..0.99 grid plus the exact optima. */
+  /**
+   * Ascending by threshold: the 0.01..0.99 grid, the scores that flag the top 1%, 2%, …, 99% of rows
+   * (resolution where the scores actually lie, e.g. all below 0.05 at a low base rate), and the
+   * exact optima.
+   */
   rows: ThresholdRow[];
   chosen: { max_f1: ChosenThreshold; max_mcc: ChosenThreshold; min_cost: ChosenThreshold };
   cost_fp: number;
@@ -94,11 +98,28 @@ export function optimalThresholds(curve: BinaryCurve, options: CostOptions = {})
   return best;
 }
 
+/** The score of the rank-th highest row (1-based). */
+function scoreAtRank(curve: BinaryCurve, rank: number): number {
+  const { tps, fps, thresholds } = curve;
+  let lo = 0;
+  let hi = thresholds.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tps[mid] + fps[mid] >= rank) hi = mid;
+    else lo = mid + 1;
+  }
+  return thresholds[lo];
+}
+
 export function thresholdTableFromCurve(curve: BinaryCurve, options: CostOptions = {}): ThresholdTable {
   const { costFp, costFn } = costs(options);
   const chosen = optimalThresholds(curve, { costFp, costFn });
   const candidates = new Set<number>();
-  for (let i = 1; i <= 99; i++) candidates.add(i / 100);
+  const n = curve.positives + curve.negatives;
+  for (let i = 1; i <= 99; i++) {
+    candidates.add(i / 100);
+    candidates.add(scoreAtRank(curve, Math.max(1, Math.round((i / 100) * n))));
+  }
   for (const c of Object.values(chosen)) candidates.add(c.threshold);
   const rows = [...candidates]
     .sort((a, b) => a - b)
