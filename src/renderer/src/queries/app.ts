@@ -1,7 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useClient } from '../api/context';
+import { keys } from './keys';
 
 export function useAppInfo() {
   const client = useClient();
-  return useQuery({ queryKey: ['app.info'], queryFn: () => client.call('app.info', {}) });
+  return useQuery({
+    queryKey: keys.appInfo(),
+    queryFn: () => client.call('app.info', {}),
+    staleTime: 60_000,
+  });
 }

@@ -1,0 +1,5 @@
+export interface ChartProps {
+  data: Record<string, unknown>[];
+  layout?: Record<string, unknown>;
+  height?: number;
+}
