@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ChampionWatcher } from './champion';
+import { createServingMetrics } from './metrics';
+import { FakeSource, logisticModel } from './test-support';
+import type { ChampionSource } from './types';
+
+function watch(source: ChampionSource, pollMs = 5) {
+  const logs: string[] = [];
+  const w = new ChampionWatcher({
+    source,
+    pollMs,
+    metrics: createServingMetrics(undefined, false),
+    log: (m) => logs.push(m),
+  });
+  return { w, logs };
+}
+
+describe('ChampionWatcher', () => {
+  it('loads on start and only reloads when the stamp changes', async () => {
+    const source = new FakeSource(logisticModel({ version: 1, slope: 1 }));
+    const { w } = watch(source);
+    await w.ready();
+    expect(w.current?.identity.version).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(source.loads).toBe(1);
+    source.set(logisticModel({ version: 2, slope: 1 }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.current?.identity.version).toBe(2);
+    expect(source.loads).toBe(2);
+    expect(w.swaps).toBe(1);
+    w.close();
+  });
+
+  it('does not swap when the reloaded champion is the same bundle', async () => {
+    const source = new FakeSource(logisticModel({ version: 1, slope: 1 }));
+    const { w } = watch(source);
+    await w.ready();
+    const first = w.current;
+    source.set(logisticModel({ version: 1, slope: 1 }));
+    await w.refresh();
+    expect(w.current).toBe(first);
+    expect(w.swaps).toBe(0);
+    w.close();
+  });
+
+  it('retries a failed load with back-off and logs it once', async () => {
+    const source = new FakeSource(logisticModel({ version: 1, slope: 1 }));
+    source.failWith = new Error('disk on fire');
+    const { w, logs } = watch(source, 5);
+    await w.ready();
+    expect(w.current).toBeUndefined();
+    expect(w.lastError).toContain('disk on fire');
+    await new Promise((r) => setTimeout(r, 200));
+    // 5 ms · 2^k back-off: a handful of retries in 200 ms, not 40
+    expect(source.loads).toBeGreaterThan(1);
+    expect(source.loads).toBeLessThan(10);
+    expect(logs.filter((l) => l.includes('disk on fire'))).toHaveLength(1);
+    source.failWith = undefined;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(w.current?.identity.version).toBe(1);
+    expect(w.lastError).toBeNull();
+    w.close();
+  });
+
+  it('survives a stamp that throws', async () => {
+    let broken = true;
+    const model = logisticModel({ version: 4, slope: 1 });
+    const source: ChampionSource = {
+      stamp: () => {
+        if (broken) throw new Error('database is locked');
+        return 1;
+      },
+      load: async () => model,
+    };
+    const { w, logs } = watch(source);
+    await w.ready();
+    expect(w.lastError).toContain('database is locked');
+    broken = false;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.current).toBe(model);
+    expect(logs.filter((l) => l.includes('locked'))).toHaveLength(1);
+    w.close();
+  });
+
+  it('stops polling after close', async () => {
+    const source = new FakeSource(logisticModel({ version: 1, slope: 1 }));
+    const { w } = watch(source);
+    await w.ready();
+    w.close();
+    source.set(logisticModel({ version: 2, slope: 1 }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.current?.identity.version).toBe(1);
+  });
+});
