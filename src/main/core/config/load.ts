@@ -214,9 +214,10 @@ export async function loadConfig(file: string, options: LoadConfigOptions = {}):
     );
     homeLayers.push(valueLayer('MLSYS_HOME (environment)', ['artifacts_path'], path.join(home, 'artifacts')));
   }
+  // MLSYS_HOME beats the files (tests and parallel instances isolate themselves with it); env vars and flags beat it
   const layers = [
-    ...homeLayers,
     ...fileLayers,
+    ...homeLayers,
     ...envLayers(env, cwd),
     ...overrideLayers(options.overrides ?? {}, cwd),
   ];
