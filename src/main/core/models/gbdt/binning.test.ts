@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../util/rng';
+import { binMatrix, binOf, computeCuts } from './binning';
+
+describe('binning', () => {
+  it('bins so that "bin <= s" is exactly "value < cuts[s - 1]", missing in bin 0', () => {
+    const rng = new Rng(9);
+    const rows = 5000;
+    const data = new Float32Array(rows * 2);
+    for (let i = 0; i < data.length; i++)
+      data[i] = rng.next() < 0.05 ? NaN : rng.normal() * (i % 2 ? 1 : 100);
+    const X = { rows, cols: 2, data, columns: ['a', 'b'] };
+    const cuts = computeCuts(X, 64, 1);
+    const rowMajor = new Uint8Array(rows * 2);
+    const colMajor = new Uint8Array(rows * 2);
+    binMatrix(X, cuts, rowMajor, colMajor);
+    let mismatches = 0;
+    for (let f = 0; f < 2; f++) {
+      const c = cuts.cuts[f];
+      expect(c.length).toBeLessThanOrEqual(62);
+      expect(cuts.binCount[f]).toBe(c.length + 2);
+      for (let r = 0; r < rows; r++) {
+        const v = data[r * 2 + f];
+        const b = rowMajor[r * 2 + f];
+        if (colMajor[f * rows + r] !== b) mismatches++;
+        if (Number.isNaN(v)) mismatches += b === 0 ? 0 : 1;
+        else for (let s = 1; s <= c.length; s++) if (b <= s !== v < c[s - 1]) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
+    expect(cuts.offsets[2]).toBe(cuts.binCount[0] + cuts.binCount[1]);
+  });
+
+  it('gives every distinct value its own bin when they fit', () => {
+    const data = Float32Array.from([3, 1, 2, 2, NaN, 5, 1]);
+    const cuts = computeCuts({ rows: 7, cols: 1, data, columns: ['a'] }, 256, 0);
+    expect(Array.from(cuts.cuts[0])).toEqual([2, 3, 5]);
+    expect([1, 2, 3, 5, NaN].map((v) => binOf(cuts.cuts[0], v))).toEqual([1, 2, 3, 4, 0]);
+  });
+});

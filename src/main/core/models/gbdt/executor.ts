@@ -1,0 +1,100 @@
+import { type Board, CTRL_DONE, CTRL_ERROR, CTRL_OP, CTRL_SEQ, OP_EXIT } from './board';
+import { runOp } from './kernels';
+import { startGbdtWorker } from './spawn';
+import type { Worker } from 'node:worker_threads';
+
+/** Runs an op on every thread of the board and returns when all are done. */
+export interface Executor {
+  readonly board: Board;
+  run(op: number): void;
+  close(): Promise<void>;
+}
+
+export class LocalExecutor implements Executor {
+  constructor(readonly board: Board) {}
+  run(op: number): void {
+    runOp(this.board, op, 0);
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * The calling thread is thread 0; threads 1..T-1 are workers blocked in Atomics.wait on the sequence
+ * counter. An op is published by bumping the counter; each worker bumps DONE when finished.
+ */
+export class ThreadPoolExecutor implements Executor {
+  private constructor(
+    readonly board: Board,
+    private readonly workers: Worker[],
+  ) {}
+
+  static async start(board: Board): Promise<ThreadPoolExecutor> {
+    const workers: Worker[] = [];
+    const ready: Promise<void>[] = [];
+    for (let t = 1; t < board.spec.threads; t++) {
+      const w = startGbdtWorker({ spec: board.spec, buffers: board.buffers, thread: t });
+      workers.push(w);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+          w.once('exit', (code) => reject(new Error(`GBDT worker exited early with code ${code}`)));
+        }),
+      );
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
+    for (const w of workers) w.removeAllListeners();
+    return new ThreadPoolExecutor(board, workers);
+  }
+
+  run(op: number): void {
+    const ctrl = this.board.ctrl;
+    const others = this.workers.length;
+    ctrl[CTRL_OP] = op;
+    Atomics.store(ctrl, CTRL_DONE, 0);
+    Atomics.add(ctrl, CTRL_SEQ, 1);
+    Atomics.notify(ctrl, CTRL_SEQ);
+    let error: unknown = null;
+    try {
+      runOp(this.board, op, 0);
+    } catch (e) {
+      error = e;
+    }
+    for (;;) {
+      const done = Atomics.load(ctrl, CTRL_DONE);
+      if (done >= others) break;
+      if (
+        Atomics.wait(ctrl, CTRL_DONE, done, 30_000) === 'timed-out' &&
+        Atomics.load(ctrl, CTRL_DONE) === done
+      ) {
+        throw new Error('GBDT worker did not answer within 30 s');
+      }
+    }
+    if (error) throw error;
+    if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error('A GBDT worker failed (see its stderr)');
+  }
+
+  async close(): Promise<void> {
+    const ctrl = this.board.ctrl;
+    ctrl[CTRL_OP] = OP_EXIT;
+    Atomics.add(ctrl, CTRL_SEQ, 1);
+    Atomics.notify(ctrl, CTRL_SEQ);
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate().then(() => resolve()), 5_000);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * Grows one tree on the board: depth-wise (level by level, in batches) or leaf-wise (best gain
+ * first). Children's histograms come from building the smaller child and subtracting it from the
+ * parent. After growing, the leaf values are added to the training margins (Update op), which also
+ * refreshes gradients and the training loss.
+ */
+import type { BinCuts } from './binning';
+import {
+  CTRL_LEAVES,
+  CTRL_NODES,
+  CTRL_TASKS,
+  OP_HISTOGRAM,
+  OP_PARTITION,
+  OP_PARTITION_COPY,
+  OP_REDUCE,
+  OP_UPDATE,
+} from './board';
+import type { Executor } from './executor';
+import { leftCount } from './kernels';
+import { findBestSplit, leafWeight, type Split, type SplitParams } from './split';
+
+/** One tree as built: nodes in creation order; children of a node are allocated as a pair (right = left + 1). */
+export interface TreeNodes {
+  /** Split feature, or -1 for a leaf. */
+  feature: number[];
+  threshold: number[];
+  bin: number[];
+  defaultLeft: boolean[];
+  left: number[];
+  /** Leaf value (learning rate applied), 0 for internal nodes. */
+  value: number[];
+  /** Optimal weight of every node before the learning rate (XGBoost's base_weights). */
+  weight: number[];
+  /** Loss reduction of the split (0 for leaves). */
+  gain: number[];
+  /** Sum of hessians (cover). */
+  cover: number[];
+}
+
+export interface GrowConfig {
+  maxDepth: number;
+  maxLeaves: number;
+  learningRate: number;
+  split: SplitParams;
+}
+
+interface Pending {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  /** Histogram slot, or -1 when it had to be released (memory cap). */
+  slot: number;
+  split: Split;
+}
+
+export class TreeGrower {
+  private readonly freeSlots: number[] = [];
+  private readonly reserve: number;
+
+  constructor(
+    private readonly exec: Executor,
+    private readonly cuts: BinCuts,
+    private readonly cfg: GrowConfig,
+  ) {
+    const b = exec.board;
+    for (let s = b.spec.slots - 1; s >= 0; s--) this.freeSlots.push(s);
+    this.reserve = 2 * b.spec.maxBatch;
+  }
+
+  /** Grows a tree on all rows (subsampled rows carry zero gradients) and updates the margins. */
+  grow(features: Int32Array): TreeNodes {
+    const b = this.exec.board;
+    const n = b.spec.rows;
+    const tree: TreeNodes = {
+      feature: [],
+      threshold: [],
+      bin: [],
+      defaultLeft: [],
+      left: [],
+      value: [],
+      weight: [],
+      gain: [],
+      cover: [],
+    };
+    const idx = b.idx;
+    for (let i = 0; i < n; i++) idx[i] = i;
+    const segStart: number[] = [];
+    const segEnd: number[] = [];
+
+    const rootSlot = this.takeSlot();
+    this.setTasks([[0, n, rootSlot, -1]]);
+    const len = b.spec.histLen;
+    let g = 0;
+    let h = 0;
+    for (let k = 0; k < 2 * this.cuts.binCount[0]; k += 2) {
+      g += b.hist[rootSlot * len + k];
+      h += b.hist[rootSlot * len + k + 1];
+    }
+    this.addNode(tree, g, h);
+    segStart.push(0);
+    segEnd.push(n);
+
+    let frontier: Pending[] = [];
+    const rootPending = this.evaluate(0, 0, n, 0, rootSlot, g, h, features);
+    if (rootPending) frontier.push(rootPending);
+    let leaves = 1;
+    const leafWise = this.cfg.maxLeaves > 0;
+    while (frontier.length > 0) {
+      let batch: Pending[];
+      if (leafWise) {
+        if (leaves >= this.cfg.maxLeaves) break;
+        let bi = 0;
+        for (let i = 1; i < frontier.length; i++) {
+          if (frontier[i].split.gain > frontier[bi].split.gain) bi = i;
+        }
+        batch = [frontier[bi]];
+        frontier.splice(bi, 1);
+      } else {
+        batch = frontier.splice(0, b.spec.maxBatch);
+      }
+      const children = this.expand(tree, batch, segStart, segEnd, features);
+      leaves += batch.length;
+      if (leafWise) frontier.push(...children);
+      else frontier = frontier.concat(children);
+    }
+    for (const p of frontier) this.releaseSlot(p.slot);
+
+    // leaves' segments in position order for the Update op
+    const order: number[] = [];
+    for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i] < 0) order.push(i);
+    order.sort((x, y) => segStart[x] - segStart[y]);
+    for (let j = 0; j < order.length; j++) {
+      b.leafStart[j] = segStart[order[j]];
+      b.leafEnd[j] = segEnd[order[j]];
+      b.leafValue[j] = tree.value[order[j]];
+    }
+    b.ctrl[CTRL_LEAVES] = order.length;
+    this.exec.run(OP_UPDATE);
+    return tree;
+  }
+
+  private addNode(tree: TreeNodes, g: number, h: number): number {
+    const w = leafWeight(g, h, this.cfg.split);
+    tree.feature.push(-1);
+    tree.threshold.push(0);
+    tree.bin.push(0);
+    tree.defaultLeft.push(false);
+    tree.left.push(-1);
+    tree.weight.push(Math.fround(w));
+    tree.value.push(Math.fround(w * this.cfg.learningRate));
+    tree.gain.push(0);
+    tree.cover.push(h);
+    return tree.feature.length - 1;
+  }
+
+  private canSplit(depth: number, count: number, h: number): boolean {
+    if (this.cfg.maxDepth > 0 && depth >= this.cfg.maxDepth) return false;
+    return count >= 2 && h >= 2 * this.cfg.split.minChildWeight && h > 0;
+  }
+
+  /** Best split of a node whose histogram is in `slot`; null (and the slot released) if none. */
+  private evaluate(
+    node: number,
+    start: number,
+    end: number,
+    depth: number,
+    slot: number,
+    g: number,
+    h: number,
+    features: Int32Array,
+  ): Pending | null {
+    const b = this.exec.board;
+    const split = findBestSplit(
+      b.hist,
+      slot * b.spec.histLen,
+      this.cuts.offsets,
+      this.cuts.binCount,
+      features,
+      g,
+      h,
+      this.cfg.split,
+    );
+    if (!split) {
+      this.releaseSlot(slot);
+      return null;
+    }
+    let keep = slot;
+    if (this.freeSlots.length < this.reserve) {
+      this.releaseSlot(slot);
+      keep = -1;
+    }
+    return { node, start, end, depth, slot: keep, split };
+  }
+
+  private expand(
+    tree: TreeNodes,
+    batch: Pending[],
+    segStart: number[],
+    segEnd: number[],
+    features: Int32Array,
+  ): Pending[] {
+    const b = this.exec.board;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const s = p.split;
+      b.nodeStart[i] = p.start;
+      b.nodeEnd[i] = p.end;
+      b.nodeFeature[i] = s.feature;
+      const lb = i << 8;
+      b.lut[lb] = s.defaultLeft ? 1 : 0;
+      b.lut.fill(1, lb + 1, lb + 1 + s.bin);
+      b.lut.fill(0, lb + 1 + s.bin, lb + 256);
+    }
+    b.ctrl[CTRL_NODES] = batch.length;
+    this.exec.run(OP_PARTITION);
+    if (b.spec.threads > 1) this.exec.run(OP_PARTITION_COPY);
+
+    const tasks: [number, number, number, number][] = [];
+    const made: {
+      node: number;
+      start: number;
+      end: number;
+      depth: number;
+      slot: number;
+      g: number;
+      h: number;
+    }[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const s = p.split;
+      const mid = p.start + leftCount(b, i);
+      const l = this.addNode(tree, s.gl, s.hl);
+      const r = this.addNode(tree, s.gr, s.hr);
+      const nd = p.node;
+      tree.feature[nd] = s.feature;
+      tree.bin[nd] = s.bin;
+      tree.threshold[nd] = this.cuts.cuts[s.feature][s.bin - 1];
+      tree.defaultLeft[nd] = s.defaultLeft;
+      tree.left[nd] = l;
+      tree.value[nd] = 0;
+      tree.gain[nd] = s.gain;
+      segStart.push(p.start, mid);
+      segEnd.push(mid, p.end);
+
+      const depth = p.depth + 1;
+      const lOk = this.canSplit(depth, mid - p.start, s.hl);
+      const rOk = this.canSplit(depth, p.end - mid, s.hr);
+      const lc = { node: l, start: p.start, end: mid, depth, slot: -1, g: s.gl, h: s.hl };
+      const rc = { node: r, start: mid, end: p.end, depth, slot: -1, g: s.gr, h: s.hr };
+      if (lOk && rOk) {
+        const [small, big] = mid - p.start <= p.end - mid ? [lc, rc] : [rc, lc];
+        small.slot = this.takeSlot();
+        if (p.slot >= 0) {
+          big.slot = p.slot;
+          tasks.push([small.start, small.end, small.slot, p.slot]);
+        } else {
+          big.slot = this.takeSlot();
+          tasks.push([small.start, small.end, small.slot, -1], [big.start, big.end, big.slot, -1]);
+        }
+        made.push(lc, rc);
+      } else if (lOk || rOk) {
+        const only = lOk ? lc : rc;
+        only.slot = p.slot >= 0 ? p.slot : this.takeSlot();
+        tasks.push([only.start, only.end, only.slot, -1]);
+        made.push(only);
+      } else {
+        this.releaseSlot(p.slot);
+      }
+    }
+    if (tasks.length > 0) this.setTasks(tasks);
+    const out: Pending[] = [];
+    for (const c of made) {
+      const pend = this.evaluate(c.node, c.start, c.end, c.depth, c.slot, c.g, c.h, features);
+      if (pend) out.push(pend);
+    }
+    return out;
+  }
+
+  /** Builds histograms for [start, end, slot, sibling slot] tasks (sibling = parent - built). */
+  private setTasks(tasks: [number, number, number, number][]): void {
+    const b = this.exec.board;
+    for (let i = 0; i < tasks.length; i++) {
+      const [s, e, slot, sib] = tasks[i];
+      b.taskStart[i] = s;
+      b.taskEnd[i] = e;
+      b.taskSlot[i] = slot;
+      b.taskSib[i] = sib;
+    }
+    b.ctrl[CTRL_TASKS] = tasks.length;
+    this.exec.run(OP_HISTOGRAM);
+    this.exec.run(OP_REDUCE);
+  }
+
+  private takeSlot(): number {
+    const s = this.freeSlots.pop();
+    if (s === undefined) throw new Error('GBDT: out of histogram slots');
+    return s;
+  }
+
+  private releaseSlot(slot: number): void {
+    if (slot >= 0) this.freeSlots.push(slot);
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The hot loops, run by every thread on its share of the work described on the board. They are small
+ * monomorphic functions over typed arrays (no closures per row) so V8 keeps them optimised.
+ *
+ * Gradients are quantised to multiples of 2^-k (see `gradientScale`) so every histogram sum is exact in
+ * float64: results do not depend on the summation order, hence not on the number of threads.
+ */
+import {
+  type Board,
+  chunkOf,
+  CTRL_LEAVES,
+  CTRL_NODES,
+  CTRL_TASKS,
+  LOSS_CHUNK,
+  OP_HISTOGRAM,
+  OP_PARTITION,
+  OP_PARTITION_COPY,
+  OP_REDUCE,
+  OP_SAMPLE,
+  OP_UPDATE,
+} from './board';
+
+export function runOp(b: Board, op: number, t: number): void {
+  switch (op) {
+    case OP_PARTITION:
+      if (b.spec.threads === 1) partitionInPlace(b);
+      else partitionSplit(b, t);
+      return;
+    case OP_PARTITION_COPY:
+      partitionCopy(b, t);
+      return;
+    case OP_HISTOGRAM:
+      histograms(b, t);
+      return;
+    case OP_REDUCE:
+      reduce(b, t);
+      return;
+    case OP_UPDATE:
+      update(b, t);
+      return;
+    case OP_SAMPLE:
+      sample(b, t);
+      return;
+    default:
+      throw new Error(`Unknown op ${op}`);
+  }
+}
+
+/**
+ * Power-of-two scale s such that |gradient| · rows · s stays below 2^52: sums of gradients rounded to
+ * multiples of 1/s are then exact.
+ */
+export function gradientScale(rows: number, maxAbsWeight: number): number {
+  const bits = Math.floor(52 - Math.log2(Math.max(1, rows)) - Math.log2(Math.max(1, maxAbsWeight)) - 1);
+  return 2 ** Math.min(bits, 60);
+}
+
+/** Stable branchless partition of each node's rows, single thread: lefts in place, rights via tmpR. */
+function partitionInPlace(b: Board): void {
+  const { idx, tmpR, binsCol, lut, nodeStart, nodeEnd, nodeFeature, cntL } = b;
+  const n = b.spec.rows;
+  const nodes = b.ctrl[CTRL_NODES];
+  for (let i = 0; i < nodes; i++) {
+    const s = nodeStart[i];
+    const e = nodeEnd[i];
+    const colBase = nodeFeature[i] * n;
+    const lb = i << 8;
+    let l = s;
+    let r = 0;
+    for (let p = s; p < e; p++) {
+      const row = idx[p];
+      const gl = lut[lb + binsCol[colBase + row]];
+      idx[l] = row;
+      tmpR[r] = row;
+      l += gl;
+      r += 1 - gl;
+    }
+    idx.set(tmpR.subarray(0, r), l);
+    cntL[i] = l - s;
+  }
+}
+
+/** Phase 1 of the parallel partition: this thread's chunk of each node into tmpL / tmpR. */
+function partitionSplit(b: Board, t: number): void {
+  const { idx, tmpL, tmpR, binsCol, lut, nodeStart, nodeEnd, nodeFeature, cntL } = b;
+  const n = b.spec.rows;
+  const T = b.spec.threads;
+  const nodes = b.ctrl[CTRL_NODES];
+  for (let i = 0; i < nodes; i++) {
+    const [a, z] = chunkOf(nodeStart[i], nodeEnd[i], t, T);
+    const colBase = nodeFeature[i] * n;
+    const lb = i << 8;
+    let l = a;
+    let r = a;
+    for (let p = a; p < z; p++) {
+      const row = idx[p];
+      const gl = lut[lb + binsCol[colBase + row]];
+      tmpL[l] = row;
+      tmpR[r] = row;
+      l += gl;
+      r += 1 - gl;
+    }
+    cntL[i * T + t] = l - a;
+  }
+}
+
+/** Phase 2: lefts of every chunk in chunk order, then rights of every chunk in chunk order. */
+function partitionCopy(b: Board, t: number): void {
+  const { idx, tmpL, tmpR, nodeStart, nodeEnd, cntL } = b;
+  const T = b.spec.threads;
+  const nodes = b.ctrl[CTRL_NODES];
+  for (let i = 0; i < nodes; i++) {
+    const s = nodeStart[i];
+    const e = nodeEnd[i];
+    let totalL = 0;
+    let beforeL = 0;
+    let beforeR = 0;
+    for (let u = 0; u < T; u++) {
+      const c = cntL[i * T + u];
+      totalL += c;
+      if (u < t) {
+        const [a, z] = chunkOf(s, e, u, T);
+        beforeL += c;
+        beforeR += z - a - c;
+      }
+    }
+    const [a, z] = chunkOf(s, e, t, T);
+    const nl = cntL[i * T + t];
+    idx.set(tmpL.subarray(a, a + nl), s + beforeL);
+    idx.set(tmpR.subarray(a, a + (z - a - nl)), s + totalL + beforeR);
+  }
+}
+
+/** Left count of batch node i after a partition. */
+export function leftCount(b: Board, i: number): number {
+  const T = b.spec.threads;
+  let c = 0;
+  for (let u = 0; u < T; u++) c += b.cntL[i * T + u];
+  return c;
+}
+
+function histograms(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const len = b.spec.histLen;
+  const tasks = b.ctrl[CTRL_TASKS];
+  for (let i = 0; i < tasks; i++) {
+    const [a, z] = chunkOf(b.taskStart[i], b.taskEnd[i], t, T);
+    const target = t === 0 ? b.hist : b.priv;
+    const hb = t === 0 ? b.taskSlot[i] * len : ((t - 1) * 2 * b.spec.maxBatch + i) * len;
+    target.fill(0, hb, hb + len);
+    buildHistogram(target, hb, b.idx, a, z, b.binsRow, b.spec.cols, b.offsets, b.gradS, b.hessS);
+  }
+}
+
+/** Adds rows idx[a..z) into the histogram at hist[hb..]: for each feature, bin (offset + bin) gets g, h. */
+export function buildHistogram(
+  hist: Float64Array,
+  hb: number,
+  idx: Uint32Array,
+  a: number,
+  z: number,
+  bins: Uint8Array,
+  F: number,
+  offsets: Int32Array,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  const F4 = F & ~3;
+  for (let p = a; p < z; p++) {
+    const row = idx[p];
+    const g = grad[row];
+    const h = hess[row];
+    const base = row * F;
+    let f = 0;
+    for (; f < F4; f += 4) {
+      const k0 = hb + ((offsets[f] + bins[base + f]) << 1);
+      const k1 = hb + ((offsets[f + 1] + bins[base + f + 1]) << 1);
+      const k2 = hb + ((offsets[f + 2] + bins[base + f + 2]) << 1);
+      const k3 = hb + ((offsets[f + 3] + bins[base + f + 3]) << 1);
+      hist[k0] += g;
+      hist[k0 + 1] += h;
+      hist[k1] += g;
+      hist[k1 + 1] += h;
+      hist[k2] += g;
+      hist[k2 + 1] += h;
+      hist[k3] += g;
+      hist[k3 + 1] += h;
+    }
+    for (; f < F; f++) {
+      const k = hb + ((offsets[f] + bins[base + f]) << 1);
+      hist[k] += g;
+      hist[k + 1] += h;
+    }
+  }
+}
+
+/** Sums the private histograms into the coordinator's slot; derives the sibling by subtraction. */
+function reduce(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const len = b.spec.histLen;
+  const { hist, priv } = b;
+  const tasks = b.ctrl[CTRL_TASKS];
+  const [lo, hi] = chunkOf(0, len, t, T);
+  for (let i = 0; i < tasks; i++) {
+    const hb = b.taskSlot[i] * len;
+    for (let u = 1; u < T; u++) {
+      const pb = ((u - 1) * 2 * b.spec.maxBatch + i) * len;
+      for (let k = lo; k < hi; k++) hist[hb + k] += priv[pb + k];
+    }
+    const sib = b.taskSib[i];
+    if (sib >= 0) {
+      const sb = sib * len;
+      for (let k = lo; k < hi; k++) hist[sb + k] -= hist[hb + k];
+    }
+  }
+}
+
+/**
+ * Adds each leaf's value to the margins of its rows, then recomputes gradient, hessian and logloss
+ * for those rows (logistic loss; positives weighted by scale_pos_weight).
+ */
+function update(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const n = b.spec.rows;
+  const leaves = b.ctrl[CTRL_LEAVES];
+  const { leafStart, leafEnd, leafValue } = b;
+  const chunks = Math.ceil(n / LOSS_CHUNK);
+  for (let c = t; c < chunks; c += T) {
+    const a = c * LOSS_CHUNK;
+    const z = Math.min(n, a + LOSS_CHUNK);
+    let lo = 0;
+    let hi = leaves - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (leafEnd[mid] <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    let loss = 0;
+    for (let j = lo; j < leaves && leafStart[j] < z; j++) {
+      const s = Math.max(a, leafStart[j]);
+      const e = Math.min(z, leafEnd[j]);
+      loss += updateRows(b, s, e, leafValue[j]);
+    }
+    b.lossPart[c] = loss;
+  }
+}
+
+function updateRows(b: Board, s: number, e: number, value: number): number {
+  const { idx, margin, y, grad, hess } = b;
+  const posWeight = b.fparams[0];
+  const scale = b.fparams[1];
+  const inv = 1 / scale;
+  let loss = 0;
+  for (let p = s; p < e; p++) {
+    const row = idx[p];
+    const m = margin[row] + value;
+    margin[row] = m;
+    const ex = Math.exp(-Math.abs(m));
+    const q = 1 / (1 + ex);
+    const prob = m >= 0 ? q : ex * q;
+    const lbl = y[row];
+    const w = lbl === 1 ? posWeight : 1;
+    const hh = prob * (1 - prob);
+    grad[row] = Math.round((prob - lbl) * w * scale) * inv;
+    hess[row] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
+    // logloss = softplus(-m) for positives, softplus(m) for negatives
+    loss += (lbl === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
+  }
+  return loss;
+}
+
+function sample(b: Board, t: number): void {
+  const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
+  const { mask, grad, hess, gradS, hessS } = b;
+  for (let r = a; r < z; r++) {
+    const keep = mask[r];
+    gradS[r] = keep ? grad[r] : 0;
+    hessS[r] = keep ? hess[r] : 0;
+  }
+}

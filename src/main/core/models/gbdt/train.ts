@@ -1,0 +1,175 @@
+/**
+ * The boosting loop: bins the data onto a board, starts the executor (threads), grows one tree per
+ * round, tracks train/valid metrics, early stopping and cancellation.
+ */
+import { Rng } from '../../util/rng';
+import {
+  CancelledError,
+  type DenseMatrix,
+  type FitOptions,
+  type IterationEvent,
+  type Labels,
+} from '../types';
+import { binMatrix, type BinCuts, computeCuts } from './binning';
+import { allocateBuffers, Board, type BoardSpec, CTRL_LEAVES, OP_SAMPLE, OP_UPDATE } from './board';
+import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
+import { addMargins, buildForest, type Forest, truncateForest } from './forest';
+import { TreeGrower, type TreeNodes } from './grow';
+import { gradientScale } from './kernels';
+import { auc, loglossFromMargins } from './metrics';
+import type { GbdtParams } from './params';
+
+export interface TrainResult {
+  forest: Forest;
+  history: IterationEvent[];
+  /** 1-based iteration with the lowest validation loss (the kept model with early stopping); 0 without validation data. */
+  bestIteration: number;
+}
+
+/** Histogram memory above which frontier nodes stop keeping their histogram (they are rebuilt). */
+const HIST_MEMORY_CAP = 512 * 1024 * 1024;
+const DEPTHWISE_BATCH = 32;
+
+export function validateData(X: DenseMatrix, y?: Labels): void {
+  if (!Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 0 || X.cols < 1) {
+    throw new RangeError(`GBDT: bad matrix shape ${X.rows} x ${X.cols}`);
+  }
+  if (X.data.length !== X.rows * X.cols) {
+    throw new RangeError(`GBDT: data has ${X.data.length} values, expected ${X.rows} x ${X.cols}`);
+  }
+  if (y) {
+    if (y.length !== X.rows) throw new RangeError(`GBDT: ${y.length} labels for ${X.rows} rows`);
+    for (let i = 0; i < y.length; i++)
+      if (y[i] > 1) throw new RangeError(`GBDT: label ${y[i]} at row ${i} is not 0/1`);
+  }
+}
+
+function boardSpec(p: GbdtParams, rows: number, cols: number, cuts: BinCuts): BoardSpec {
+  const leafWise = p.max_leaves > 0;
+  const maxBatch = leafWise ? 1 : DEPTHWISE_BATCH;
+  const depthCap = p.max_depth > 0 ? Math.min(p.max_depth, 30) : 30;
+  const maxLeaves = Math.max(1, Math.min(rows, leafWise ? p.max_leaves : 2 ** depthCap));
+  const frontier = leafWise ? p.max_leaves : Math.min(2 ** Math.max(0, depthCap - 1), Math.ceil(rows / 2));
+  const histLen = 2 * cuts.offsets[cols];
+  const reserve = 2 * maxBatch;
+  const cap = Math.floor(HIST_MEMORY_CAP / (8 * histLen));
+  const slots = Math.max(reserve + 1, Math.min(frontier + reserve + 1, cap));
+  return {
+    rows,
+    cols,
+    threads: p.n_threads,
+    histLen,
+    slots,
+    maxBatch,
+    maxLeaves,
+    subsampled: p.subsample < 1,
+  };
+}
+
+function sampleFeatures(cols: number, rate: number, rng: Rng): Int32Array {
+  const all = new Int32Array(cols);
+  for (let f = 0; f < cols; f++) all[f] = f;
+  if (rate >= 1) return all;
+  const k = Math.max(1, Math.floor(rate * cols));
+  return rng.shuffle(all).slice(0, k).sort();
+}
+
+function lossOf(b: Board): number {
+  let s = 0;
+  for (let i = 0; i < b.lossPart.length; i++) s += b.lossPart[i];
+  return s / b.spec.rows;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function trainGbdt(
+  X: DenseMatrix,
+  y: Labels,
+  p: GbdtParams,
+  options: FitOptions = {},
+): Promise<TrainResult> {
+  validateData(X, y);
+  if (X.rows < 1) throw new RangeError('GBDT: no training rows');
+  if (options.valid) validateData(options.valid.X, options.valid.y);
+  if (options.valid && options.valid.X.cols !== X.cols)
+    throw new RangeError('GBDT: valid set has other columns');
+  const cuts = computeCuts(X, p.max_bin, p.seed);
+  const spec = boardSpec(p, X.rows, X.cols, cuts);
+  const board = new Board(spec, allocateBuffers(spec));
+  binMatrix(X, cuts, board.binsRow, board.binsCol);
+  board.offsets.set(cuts.offsets);
+  board.y.set(y);
+  board.fparams[0] = p.scale_pos_weight;
+  board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
+  const exec: Executor = spec.threads > 1 ? await ThreadPoolExecutor.start(board) : new LocalExecutor(board);
+  try {
+    return await boost(exec, cuts, X, p, options);
+  } finally {
+    await exec.close();
+  }
+}
+
+async function boost(
+  exec: Executor,
+  cuts: BinCuts,
+  X: DenseMatrix,
+  p: GbdtParams,
+  options: FitOptions,
+): Promise<TrainResult> {
+  const b = exec.board;
+  const n = X.rows;
+  // margins start at 0 (base_score 0.5): one pseudo-leaf of value 0 computes the first gradients
+  for (let i = 0; i < n; i++) b.idx[i] = i;
+  b.leafStart[0] = 0;
+  b.leafEnd[0] = n;
+  b.leafValue[0] = 0;
+  b.ctrl[CTRL_LEAVES] = 1;
+  exec.run(OP_UPDATE);
+
+  const grower = new TreeGrower(exec, cuts, {
+    maxDepth: p.max_depth,
+    maxLeaves: p.max_leaves,
+    learningRate: p.learning_rate,
+    split: { lambda: p.lambda, alpha: p.alpha, gamma: p.gamma, minChildWeight: p.min_child_weight },
+  });
+  const master = new Rng(p.seed);
+  const rowRng = master.fork(1);
+  const colRng = master.fork(2);
+  const valid = options.valid;
+  const validMargin = valid ? new Float64Array(valid.X.rows) : null;
+  const trees: TreeNodes[] = [];
+  const history: IterationEvent[] = [];
+  let bestLoss = Infinity;
+  let bestIteration = 0;
+  const total = p.n_estimators;
+  for (let it = 1; it <= total; it++) {
+    if (options.signal?.aborted) throw new CancelledError('GBDT training cancelled');
+    if (p.subsample < 1) {
+      const mask = b.mask;
+      for (let i = 0; i < n; i++) mask[i] = rowRng.next() < p.subsample ? 1 : 0;
+      exec.run(OP_SAMPLE);
+    }
+    const tree = grower.grow(sampleFeatures(X.cols, p.colsample_bytree, colRng));
+    trees.push(tree);
+    const event: IterationEvent = { iteration: it, total, train_loss: lossOf(b) };
+    const withAuc = p.eval_every > 0 && (it % p.eval_every === 0 || it === total);
+    if (withAuc) event.train_auc = auc(b.margin, b.y);
+    if (valid && validMargin) {
+      addMargins(buildForest([tree], 0), valid.X.data, valid.X.rows, valid.X.cols, validMargin);
+      event.valid_loss = loglossFromMargins(validMargin, valid.y);
+      if (withAuc) event.valid_auc = auc(validMargin, valid.y);
+      if (event.valid_loss < bestLoss) {
+        bestLoss = event.valid_loss;
+        bestIteration = it;
+      }
+    }
+    history.push(event);
+    options.onIteration?.(event);
+    if (valid && p.early_stopping_rounds > 0 && it - bestIteration >= p.early_stopping_rounds) break;
+    await yieldToEventLoop();
+  }
+  let forest = buildForest(trees, 0);
+  if (valid && p.early_stopping_rounds > 0 && bestIteration > 0)
+    forest = truncateForest(forest, bestIteration);
+  return { forest, history, bestIteration };
+}
