@@ -76,24 +76,34 @@ export function assertLabels(y: Labels, rows: number, who: string): void {
 
 /** Probability of class 1 for each row (ReLU hidden layers, sigmoid output), computed in float64. */
 export function forwardProba(layers: DenseLayer[], X: DenseMatrix): Float64Array {
+  // weights transposed to [outputs][inputs] so each unit is a contiguous dot product
+  const prepared = layers.map((l) => {
+    const wt = new Float64Array(l.inputs * l.outputs);
+    for (let i = 0; i < l.inputs; i++) {
+      for (let o = 0; o < l.outputs; o++) wt[o * l.inputs + i] = l.weights[i * l.outputs + o];
+    }
+    return { inputs: l.inputs, outputs: l.outputs, wt, bias: Float64Array.from(l.bias) };
+  });
   const out = new Float64Array(X.rows);
-  const width = Math.max(X.cols, ...layers.map((l) => l.outputs));
+  let width = X.cols;
+  for (const l of layers) width = Math.max(width, l.outputs);
   let a = new Float64Array(width);
   let z = new Float64Array(width);
-  const last = layers.length - 1;
+  const last = prepared.length - 1;
+  const data = X.data;
+  const cols = X.cols;
   for (let r = 0; r < X.rows; r++) {
-    const base = r * X.cols;
-    for (let c = 0; c < X.cols; c++) a[c] = X.data[base + c];
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) a[c] = data[base + c];
     for (let li = 0; li <= last; li++) {
-      const { inputs, outputs, weights, bias } = layers[li];
-      for (let o = 0; o < outputs; o++) z[o] = bias[o];
-      for (let i = 0; i < inputs; i++) {
-        const ai = a[i];
-        if (ai === 0) continue;
-        const row = i * outputs;
-        for (let o = 0; o < outputs; o++) z[o] += ai * weights[row + o];
+      const { inputs, outputs, wt, bias } = prepared[li];
+      const relu = li < last;
+      for (let o = 0; o < outputs; o++) {
+        let s = bias[o];
+        const row = o * inputs;
+        for (let i = 0; i < inputs; i++) s += a[i] * wt[row + i];
+        z[o] = relu && s < 0 ? 0 : s;
       }
-      if (li < last) for (let o = 0; o < outputs; o++) if (z[o] < 0) z[o] = 0;
       const t = a;
       a = z;
       z = t;
@@ -188,6 +198,19 @@ export async function trainNetwork(
   const xb = new Float32Array(batch * cols);
   const yb = new Float32Array(batch);
 
+  // evaluation sets live on the backend for the whole fit; XNNPACK scores them much faster than JS
+  const trainX = tf.tensor2d(trainMetric.X.data, [trainMetric.X.rows, cols]);
+  const validX = valid ? tf.tensor2d(valid.X.data, [valid.X.rows, cols]) : undefined;
+  const predictTensor = (xs: tf.Tensor2D): Float32Array =>
+    tf.tidy(() => {
+      let a: tf.Tensor2D = xs;
+      for (let li = 0; li < vars.length; li++) {
+        a = tf.add(tf.matMul(a, vars[li].W), vars[li].b);
+        if (li < vars.length - 1) a = tf.relu(a);
+      }
+      return tf.sigmoid(a).dataSync() as Float32Array;
+    });
+
   const readLayers = (): DenseLayer[] =>
     layers.map((l, i) => ({
       ...l,
@@ -236,7 +259,7 @@ export async function trainNetwork(
       }
 
       layers = readLayers();
-      const pTrain = forwardProba(layers, trainMetric.X);
+      const pTrain = predictTensor(trainX);
       const event: IterationEvent = {
         iteration: epoch,
         total: spec.epochs,
@@ -245,7 +268,7 @@ export async function trainNetwork(
       };
       let monitored = event.train_loss;
       if (valid) {
-        const pValid = forwardProba(layers, valid.X);
+        const pValid = predictTensor(validX!);
         event.valid_loss = logLoss(valid.y, pValid);
         event.valid_auc = rocAuc(valid.y, pValid);
         monitored = event.valid_loss;
@@ -265,6 +288,8 @@ export async function trainNetwork(
   } finally {
     optimizer.dispose();
     for (const v of varList) v.dispose();
+    trainX.dispose();
+    validX?.dispose();
   }
   return { layers: best.layers, history, bestEpoch: best.epoch };
 }
