@@ -105,6 +105,9 @@ export class Registry {
   setRunTags(id: string, tags: Record<string, string>): void {
     runs.setRunTags(this.db, id, tags);
   }
+  setRunDataFingerprint(id: string, fingerprint: string): void {
+    runs.setRunDataFingerprint(this.db, id, fingerprint);
+  }
   deleteRun(id: string): void {
     runs.deleteRun(this.db, id);
   }

@@ -109,6 +109,8 @@ describe('runs', () => {
     const r = reg.createRun(runInput());
     reg.setRunTags(r.id, { baseline: '', ' x ': 'y' });
     reg.setRunNotes(r.id, 'kept');
+    reg.setRunDataFingerprint(r.id, 'fp-2');
+    expect(reg.getRun(r.id)!.data_fingerprint).toBe('fp-2');
     expect(reg.getRun(r.id)).toMatchObject({ tags: { baseline: '', x: 'y' }, notes: 'kept' });
     const child = reg.createRun(runInput({ parent_run_id: r.id }));
     reg.logMetrics(child.id, { a: 1 });

@@ -235,6 +235,12 @@ export function setRunNotes(db: Database.Database, id: string, notes: string | n
   db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(notes, id);
 }
 
+/** The data fingerprint is known only once the data is loaded, after the run was created. */
+export function setRunDataFingerprint(db: Database.Database, id: string, fingerprint: string): void {
+  requireRun(db, id);
+  db.prepare('UPDATE runs SET data_fingerprint = ? WHERE id = ?').run(fingerprint, id);
+}
+
 export function setRunTags(db: Database.Database, id: string, tags: Record<string, string>): void {
   requireRun(db, id);
   db.prepare('UPDATE runs SET tags_json = ? WHERE id = ?').run(JSON.stringify(normaliseTags(tags)), id);
