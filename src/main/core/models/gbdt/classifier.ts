@@ -3,7 +3,7 @@ import { addMargins, emptyForest, type Forest, predictRowMargin, sigmoid, treeCo
 import { type GbdtParams, resolveParams } from './params';
 import { deserializeGbdt, GBDT_KIND, type SerializedGbdt, serializeGbdt } from './serialize';
 import { trainGbdt, validateData } from './train';
-import { toXGBoostModel } from './xgboost';
+import { stringifyXGBoostModel, toXGBoostModel } from './xgboost';
 
 export type ImportanceType = 'gain' | 'cover';
 
@@ -112,8 +112,16 @@ export class GbdtClassifier implements Estimator {
     return m;
   }
 
-  /** The model in XGBoost 1.7's JSON format (save it as model.json; load with xgboost.Booster). */
+  /**
+   * The model in XGBoost 1.7's JSON format. Write it with toXGBoostJSONString(): XGBoost's reader
+   * refuses integer literals in float fields, which plain JSON.stringify produces.
+   */
   toXGBoostJSON(): object {
     return toXGBoostModel(this.forest, this.params, this.featureNames);
+  }
+
+  /** XGBoost model file text (model.json), loadable with `xgboost.Booster(model_file=...)`. */
+  toXGBoostJSONString(): string {
+    return stringifyXGBoostModel(this.toXGBoostJSON());
   }
 }

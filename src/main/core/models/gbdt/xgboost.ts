@@ -101,3 +101,20 @@ export function toXGBoostModel(forest: Forest, params: GbdtParams, featureNames:
     version: [1, 7, 4],
   };
 }
+
+/** Tree fields XGBoost reads as floats: its JSON reader refuses integers (`0`) there. */
+const FLOAT_FIELDS = new Set(['base_weights', 'loss_changes', 'split_conditions', 'sum_hessian']);
+
+function floatText(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** Serialises a model from toXGBoostModel so that XGBoost's strict JSON reader accepts it. */
+export function stringifyXGBoostModel(model: object): string {
+  const text = JSON.stringify(model, (key, value: unknown) =>
+    FLOAT_FIELDS.has(key) && Array.isArray(value)
+      ? `@@F${value.map((v) => floatText(v as number)).join(',')}@@`
+      : value,
+  );
+  return text.replace(/"@@F([^"]*)@@"/g, '[$1]');
+}
