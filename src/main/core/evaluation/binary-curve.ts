@@ -1,3 +1,4 @@
+import { sortFloat64 } from './sort';
 import { validateInputs } from './validate';
 
 /**
@@ -14,8 +15,8 @@ export interface BinaryCurve {
 }
 
 /**
- * O(n log n): positives' and negatives' scores are sorted separately with the native numeric
- * typed-array sort (no comparator, no per-element allocation), then merged from the top.
+ * Positives' and negatives' scores are sorted separately (radix sort on the float bits, no
+ * comparator, no per-element allocation), then merged from the top.
  */
 export function binaryCurve(y: Uint8Array, p: Float64Array, name = 'p'): BinaryCurve {
   validateInputs(y, p, { name });
@@ -29,8 +30,8 @@ export function binaryCurve(y: Uint8Array, p: Float64Array, name = 'p'): BinaryC
     if (y[i] === 1) pos[a++] = p[i];
     else neg[b++] = p[i];
   }
-  pos.sort();
-  neg.sort();
+  sortFloat64(pos);
+  sortFloat64(neg);
 
   const thresholds = new Float64Array(n);
   const tps = new Float64Array(n);
