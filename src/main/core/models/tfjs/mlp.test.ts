@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../types';
 import { rocAuc } from './metrics';
 import { MlpClassifier } from './mlp';
+import { tfjsModelFromJSON } from './index';
 import { xor } from './test-data';
 
 const train = xor(800, 1);
@@ -83,5 +84,16 @@ describe('MlpClassifier (tfjs)', () => {
       model.fit(train.X, train.y, { signal, onIteration: (e) => epochs.push(e.iteration) }),
     ).rejects.toBeInstanceOf(CancelledError);
     expect(epochs).toEqual([]); // 800 rows / 16 = 50 batches per epoch; cancelled inside the first epoch
+  });
+});
+
+describe('tfjsModelFromJSON', () => {
+  it('dispatches on kind', async () => {
+    const m = new MlpClassifier({ hidden_units: [3], epochs: 1, seed: 1 });
+    await m.fit(train.X, train.y);
+    const loaded = tfjsModelFromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    expect(loaded).toBeInstanceOf(MlpClassifier);
+    expect(Array.from(loaded.predictProba(test.X))).toEqual(Array.from(m.predictProba(test.X)));
+    expect(() => tfjsModelFromJSON({ kind: 'gbdt', format_version: 1 })).toThrow(/unknown kind 'gbdt'/);
   });
 });
