@@ -12,6 +12,7 @@ export interface Confusion {
 /** One pass, O(n): rows with p >= t are predicted positive. */
 export function confusion(y: Uint8Array, p: Float64Array, t: number): Confusion {
   validateInputs(y, p);
+  if (Number.isNaN(t)) throw new EvaluationError('threshold is NaN.');
   let tp = 0;
   let fp = 0;
   let positives = 0;

@@ -93,6 +93,7 @@ describe('input validation', () => {
     ['probability > 1', () => logLoss(y, Float64Array.from([0.1, 1.5])), /must lie in \[0, 1\]/],
     ['bad k', () => precisionAtK(y, Float64Array.from([0.1, 0.2]), 3), /k must be an integer/],
     ['bad fraction', () => recallAtK(y, Float64Array.from([0.1, 0.2]), { fraction: 0 }), /fraction/],
+    ['NaN threshold', () => confusion(y, Float64Array.from([0.1, 0.2]), Number.NaN), /threshold is NaN/],
     ['bad bins', () => reliabilityCurve(y, Float64Array.from([0.1, 0.2]), 0), /bins/],
     ['negative cost', () => thresholdTable(y, Float64Array.from([0.1, 0.2]), { costFp: -1 }), /costFp/],
   ])('%s raises EvaluationError', (_name, run, message) => {
