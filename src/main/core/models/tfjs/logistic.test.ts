@@ -96,3 +96,20 @@ describe('LogisticRegression (tfjs)', () => {
     expect(seen).toBe(2);
   });
 });
+
+describe('tensor hygiene', () => {
+  it('leaves no tensors behind after fit, also when cancelled', async () => {
+    const { tf } = await import('./backend');
+    await new LogisticRegression({ epochs: 1 }).fit(train.X, train.y); // warm-up: backend init
+    const before = tf.memory().numTensors;
+    await new LogisticRegression({ epochs: 3 }).fit(train.X, train.y, { valid: test });
+    expect(tf.memory().numTensors).toBe(before);
+    const signal = { aborted: false };
+    const run = new LogisticRegression({ epochs: 3 }).fit(train.X, train.y, {
+      signal,
+      onIteration: () => (signal.aborted = true),
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

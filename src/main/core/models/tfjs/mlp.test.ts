@@ -53,6 +53,10 @@ describe('MlpClassifier (tfjs)', () => {
     const a = await fit(21);
     expect(await fit(21)).toEqual(a);
     expect(await fit(22)).not.toEqual(a);
+    // concurrent fits in one process interleave on the backend but do not disturb each other
+    const [c, d] = await Promise.all([fit(21), fit(22)]);
+    expect(c).toEqual(a);
+    expect(d).toEqual(await fit(22));
   });
 
   it('round-trips through JSON with identical predictions and validates shapes', async () => {

@@ -182,10 +182,14 @@ export async function trainNetwork(
   let layers = initLayers([X.cols, ...spec.hidden, 1], initRng, positives / y.length);
   const trainMetric = subsampleRows(X, y, TRAIN_METRIC_ROWS, rng.fork(4));
 
-  const vars = layers.map((l, i) => ({
-    W: tf.variable(tf.tensor2d(l.weights, [l.inputs, l.outputs]), true, `w${i}`),
-    b: tf.variable(tf.tensor1d(l.bias), true, `b${i}`),
-  }));
+  // tidy frees the initial-value tensors; variables survive it (and get auto-generated unique names,
+  // so concurrent fits in one process do not clash)
+  const vars = tf.tidy(() =>
+    layers.map((l) => ({
+      W: tf.variable(tf.tensor2d(l.weights, [l.inputs, l.outputs]), true),
+      b: tf.variable(tf.tensor1d(l.bias), true),
+    })),
+  );
   const varList = vars.flatMap((v) => [v.W, v.b]);
   const optimizer = tf.train.adam(spec.learningRate);
   const history: IterationEvent[] = [];
