@@ -334,7 +334,7 @@ export const FrameworkConfigSchema = z.strictObject({
           ? { ...v, algorithm: 'gbdt' }
           : v,
     ModelSchema,
-  ),
+  ) as unknown as z.ZodPrefault<typeof ModelSchema>,
   tracking: TrackingSchema.prefault({}),
   serving: ServingSchema.prefault({}),
   artifacts_path: str('a folder path').default('.mlsys/artifacts'),
