@@ -16,3 +16,4 @@ export {
   type NumericColumn,
   type Table,
 } from './table';
+export { stratifiedKFold, stratifiedSplit } from './split';
