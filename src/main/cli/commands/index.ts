@@ -1,9 +1,21 @@
 import type { Command } from 'commander';
 import * as info from './info';
+import * as runs from './runs';
+import * as registerCmd from './register';
+import * as promote from './promote';
+import * as rollback from './rollback';
+import * as exportCmd from './export';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
 /** Every CLI command module; add one line per new module. */
-export const commandModules: CommandModule[] = [info];
+export const commandModules: CommandModule[] = [
+  info,
+  runs,
+  registerCmd,
+  promote,
+  rollback,
+  exportCmd,
+];
