@@ -71,6 +71,7 @@ export function ConfigCell() {
         onSuccess: (r) => {
           addLaunched(r.run_id);
           setActiveRun(r.run_id);
+          setRunName('');
         },
       },
     );

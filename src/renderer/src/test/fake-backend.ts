@@ -358,7 +358,7 @@ export function createFakeBackend(): FakeBackend {
       config_hash: hash,
       params: flattenObject(resolved) as RunSummary['params'],
       metrics: {},
-      tags: [],
+      tags: {},
       model_version: null,
       is_champion: false,
       config_yaml: yamlText,
@@ -599,7 +599,7 @@ export function createFakeBackend(): FakeBackend {
   const transport: Transport = {
     kind: 'http',
     async send(req) {
-      calls.push({ name: req.name, args: req.args });
+      calls.push({ name: req.name, args: JSON.parse(JSON.stringify(req.args ?? {})) });
       const failure = failures.get(req.name);
       if (failure !== undefined) {
         failures.delete(req.name);
@@ -637,16 +637,40 @@ export function createFakeBackend(): FakeBackend {
     seedRuns(count) {
       const rnd = lcg(7);
       for (let i = 0; i < count; i++) {
+        const algorithm = ALGORITHMS[i % 3];
         const depth = 3 + Math.floor(rnd() * 6);
         const lr = round(0.01 + rnd() * 0.3);
-        const run = newRun(
-          `experiment: sweep\nmodel:\n  algorithm: ${ALGORITHMS[i % 3]}\n  max_depth: ${depth}\n  learning_rate: ${lr}\n`,
-          `sweep ${i}`,
-          'succeeded',
-        );
-        run.metrics = metricsFor(parse(run.config_yaml) as Record<string, unknown>, run.config_hash);
-        run.finished_at = run.created_at;
-        run.duration_s = 10 + (i % 50);
+        const config = { experiment: 'sweep', model: { algorithm, max_depth: depth, learning_rate: lr } };
+        runSeq += 1;
+        const id = `r${String(runSeq).padStart(5, '0')}`;
+        const hash = hashText(`${algorithm}${depth}${lr}${i}`);
+        const created = new Date(Date.UTC(2026, 0, 1, 0, 0, runSeq)).toISOString();
+        runs.set(id, {
+          run_id: id,
+          name: `sweep ${i}`,
+          experiment: 'sweep',
+          status: 'succeeded',
+          created_at: created,
+          started_at: created,
+          finished_at: created,
+          duration_s: 10 + (i % 50),
+          parent_run_id: null,
+          algorithm,
+          config_hash: hash,
+          params: flattenObject(config),
+          metrics: metricsFor(config, hash),
+          tags: {},
+          model_version: null,
+          is_champion: false,
+          config_yaml: `experiment: sweep\nmodel:\n  algorithm: ${algorithm}\n  max_depth: ${depth}\n  learning_rate: ${lr}\n`,
+          error: null,
+          data_fingerprint: 'fp-sample',
+          seed: 42,
+          notes: '',
+          artifacts: [],
+          children: [],
+          progress: null,
+        });
       }
     },
     failNext(name, message) {
