@@ -270,6 +270,11 @@ export async function trainNetwork(
         train_loss: logLoss(trainMetric.y, pTrain),
         train_auc: rocAuc(trainMetric.y, pTrain),
       };
+      if (!Number.isFinite(event.train_loss)) {
+        throw new Error(
+          `${who}: training diverged at epoch ${epoch} (loss is not finite); scale the features or lower learning_rate`,
+        );
+      }
       let monitored = event.train_loss;
       if (valid) {
         const pValid = predictTensor(validX!);
