@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../models/types';
 import { Rng } from '../../util/rng';
 import { sampleUniform, validateSpace, type Params, type SearchSpace } from './space';
-import { halvingRungs, tune, type TrialResult, type TuneOptions } from './tune';
+import { halvingRungs, plannedEvaluations, tune, type TrialResult, type TuneOptions } from './tune';
 
 const space: SearchSpace = {
   x: { type: 'float', low: -2, high: 2 },
@@ -90,6 +90,10 @@ describe('tune', () => {
     );
     const perRung = [3, 9, 27, 81].map((r) => calls.filter((c) => c.resource === r).length);
     expect(perRung).toEqual([27, 9, 3, 1]);
+    expect(
+      plannedEvaluations({ method: 'random_halving', nTrials: 27, minResource: 3, maxResource: 81 }),
+    ).toBe(calls.length);
+    expect(plannedEvaluations({ method: 'tpe', nTrials: 27, maxResource: 81 })).toBe(27);
     expect(trials).toHaveLength(27);
     expect(trials.filter((t) => t.status === 'completed')).toHaveLength(1);
     expect(trials.filter((t) => t.status === 'pruned')).toHaveLength(26);

@@ -150,6 +150,25 @@ export function halvingRungs(
   return rungs;
 }
 
+/**
+ * Objective calls a search makes when nothing fails and no time budget cuts it short; use it as the
+ * denominator of a progress bar (onTrial also fires when a trial is pruned, so count evaluations).
+ */
+export function plannedEvaluations(
+  o: Pick<TuneOptions, 'nTrials' | 'method' | 'minResource' | 'maxResource' | 'eta'>,
+): number {
+  if (o.method === 'tpe') return o.nTrials;
+  const eta = o.eta ?? 3;
+  const rungs = halvingRungs(o.nTrials, o.minResource ?? 1, o.maxResource, eta);
+  let active = o.nTrials;
+  let total = 0;
+  for (let k = 0; k < rungs.length; k++) {
+    total += active;
+    active = Math.max(1, Math.floor(active / eta));
+  }
+  return total;
+}
+
 async function randomHalving(o: TuneOptions, rng: Rng, run: Runner): Promise<void> {
   const eta = o.eta ?? 3;
   const rungs = halvingRungs(o.nTrials, o.minResource ?? 1, o.maxResource, eta);
