@@ -1,6 +1,7 @@
 export {
   tune,
   halvingRungs,
+  plannedEvaluations,
   type TuneOptions,
   type TuneResult,
   type TuneMethod,
