@@ -1,5 +1,6 @@
 import express from 'express';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse, Health, InvocationsResponse, ModelInfo, Ready, ScoreResponse } from './schemas';
@@ -54,6 +55,7 @@ describe('scoring server API', () => {
     const res = await post(`${srv.url}/score`, JSON.stringify({ records: RECORDS }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-model-version')).toBe('3');
+    expect(res.headers.get('x-batch-size')).toBe(String(RECORDS.length));
     const body = ScoreResponse.parse(await res.json());
     expect(body.model).toEqual({ name: 'churn', version: 3, run_id: 'run-3', bundle_sha256: 'sha-3-1.5' });
     expect(body.predictions).toHaveLength(RECORDS.length);
@@ -195,6 +197,21 @@ describe('scoring server API', () => {
     });
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body).error.code).toBe('body_too_large');
+  });
+
+  it('shrugs off a client that disconnects mid-body (counted as 499, not logged as a fault)', async () => {
+    const { port } = new URL(srv.url);
+    const sock = net.connect(Number(port), '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(
+      'POST /score HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"x":',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    sock.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const text = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(text).toMatch(/errors_total\{route="\/score",status="499"\} 1/);
+    expect(srv.logs.filter((l) => l.includes('failed'))).toEqual([]);
   });
 
   it('stays up after bad input', async () => {

@@ -74,7 +74,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     };
     const onError = (err: Error) => {
       cleanup();
-      reject(err);
+      // the client went away mid-body: nobody to answer, and not a server fault (nginx logs 499)
+      reject(new HttpError(499, 'client_closed', `request body not received: ${err.message}`));
     };
     req.on('data', onData);
     req.on('end', onEnd);

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'no_champion'
   | 'not_found'
   | 'method_not_allowed'
+  | 'client_closed'
   | 'internal';
 
 /** An error that becomes a JSON reply `{"error": {code, message, index?, field?}}` with `status`. */

@@ -39,6 +39,7 @@ const versionHeader = {
     description: 'Version of the model that scored the request',
     schema: { type: 'integer' },
   },
+  'X-Batch-Size': { description: 'Number of records scored', schema: { type: 'integer' } },
 };
 
 export function buildOpenApiDocument(

@@ -122,7 +122,8 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
     route: Route,
     accepts: (type: string) => boolean,
     unsupported: string,
-    run: (model: ScoringModel, text: string, type: string) => string,
+    /** Scores the body; returns the reply JSON (and sets any per-request headers on `res`). */
+    run: (model: ScoringModel, text: string, type: string, res: ServerResponse) => string,
   ): RawHandler {
     return (req, res) => {
       const t0 = performance.now();
@@ -146,7 +147,7 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
         (text) => {
           let json: string;
           try {
-            json = run(model, text, type);
+            json = run(model, text, type, res);
           } catch (err) {
             return done(fail(res, route, err, model));
           }
@@ -162,18 +163,19 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
     t === 'application/json' || (t.startsWith('application/') && t.endsWith('+json'));
 
   return {
-    score: handle('/score', isJson, 'Send Content-Type: application/json', (model, text) => {
+    score: handle('/score', isJson, 'Send Content-Type: application/json', (model, text, _type, res) => {
       const records = scoreRecords(parseJsonBody(text));
       const probs = score(model, records, maxBatch);
       const out = renderOf(model).prefix + predictionsJson(model, probs, records.length) + ']}';
       metrics.scored(model.identity.version, records.length);
+      res.setHeader('X-Batch-Size', records.length);
       return out;
     }),
     invocations: handle(
       '/invocations',
       (t) => isJson(t) || t === 'text/csv',
       'Send Content-Type: application/json or text/csv',
-      (model, text, type) => {
+      (model, text, type, res) => {
         const records =
           type === 'text/csv'
             ? recordsFromCsv(text, model.signature)
@@ -181,6 +183,7 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
         const probs = score(model, records, maxBatch);
         const out = `{"predictions":[${predictionsJson(model, probs, records.length)}]}`;
         metrics.scored(model.identity.version, records.length);
+        res.setHeader('X-Batch-Size', records.length);
         return out;
       },
     ),
