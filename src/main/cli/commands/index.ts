@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as info from './info';
+import * as serve from './serve';
 import * as runs from './runs';
 import * as registerCmd from './register';
 import * as promote from './promote';
@@ -13,6 +14,7 @@ export interface CommandModule {
 /** Every CLI command module; add one line per new module. */
 export const commandModules: CommandModule[] = [
   info,
+  serve,
   runs,
   registerCmd,
   promote,
