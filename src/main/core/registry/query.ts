@@ -4,18 +4,18 @@ import { RUN_COLUMNS, toSummary, type RunRow } from './runs';
 import type { ListRunsQuery, ListRunsResult, RunFilter } from './types';
 
 /** Run columns that can be filtered and sorted on directly, with whether they are numeric. */
-const COLUMNS: Record<string, { sql: string; numeric: boolean }> = {
-  id: { sql: 'r.id', numeric: false },
+const COLUMNS: Record<string, { sql: string; numeric: boolean; notNull?: boolean }> = {
+  id: { sql: 'r.id', numeric: false, notNull: true },
   name: { sql: 'r.name', numeric: false },
-  status: { sql: 'r.status', numeric: false },
-  experiment: { sql: 'e.name', numeric: false },
-  created_at: { sql: 'r.created_at', numeric: false },
+  status: { sql: 'r.status', numeric: false, notNull: true },
+  experiment: { sql: 'e.name', numeric: false, notNull: true },
+  created_at: { sql: 'r.created_at', numeric: false, notNull: true },
   started_at: { sql: 'r.started_at', numeric: false },
   ended_at: { sql: 'r.ended_at', numeric: false },
   duration_ms: { sql: 'r.duration_ms', numeric: true },
-  config_hash: { sql: 'r.config_hash', numeric: false },
-  data_fingerprint: { sql: 'r.data_fingerprint', numeric: false },
-  seed: { sql: 'r.seed', numeric: true },
+  config_hash: { sql: 'r.config_hash', numeric: false, notNull: true },
+  data_fingerprint: { sql: 'r.data_fingerprint', numeric: false, notNull: true },
+  seed: { sql: 'r.seed', numeric: true, notNull: true },
   error: { sql: 'r.error', numeric: false },
   parent_run_id: { sql: 'r.parent_run_id', numeric: false },
   notes: { sql: 'r.notes', numeric: false },
@@ -130,13 +130,18 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
   }
   for (const f of q.filter ?? []) where.push(filterSql(f, args));
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const from = 'FROM runs r JOIN experiments e ON e.id = r.experiment_id';
+  const sort = q.sort ?? { key: 'created_at', dir: 'desc' };
+  const sk = parseKey(sort.key);
+  // The experiments join is needed only when its name is filtered or sorted on.
+  const needsExperiment =
+    q.experiment !== undefined ||
+    /\be\.name\b/.test(whereSql) ||
+    (sk.kind === 'column' && sk.name === 'experiment');
+  const from = `FROM runs r${needsExperiment ? ' JOIN experiments e ON e.id = r.experiment_id' : ''}`;
 
   const total = (db.prepare(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) as { n: number }).n;
 
-  const sort = q.sort ?? { key: 'created_at', dir: 'desc' };
   const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
-  const sk = parseKey(sort.key);
   let join = '';
   const joinArgs: unknown[] = [];
   let order: string;
@@ -155,15 +160,25 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
     joinArgs.push(sk.name);
     order = `(json_extract(r.tags_json, tp.tag_path) IS NULL), json_extract(r.tags_json, tp.tag_path) ${dir}`;
   } else {
-    const col = COLUMNS[sk.name].sql;
-    order = `(${col} IS NULL), ${col} ${dir}`;
+    const col = COLUMNS[sk.name];
+    // NOT NULL columns sort without the nulls-last term, so their index can serve the ORDER BY.
+    order = col.notNull ? `${col.sql} ${dir}` : `(${col.sql} IS NULL), ${col.sql} ${dir}`;
   }
   const limit = q.limit === undefined ? -1 : Math.max(0, Math.trunc(q.limit));
   const offset = Math.max(0, Math.trunc(q.offset ?? 0));
+  // Sort ids only (a narrow sorter), then read the page's full rows by primary key.
+  const ids = (
+    db
+      .prepare(`SELECT r.id ${from} ${join} ${whereSql} ORDER BY ${order}, r.id ${dir} LIMIT ? OFFSET ?`)
+      .all(...joinArgs, ...args, limit, offset) as { id: string }[]
+  ).map((r) => r.id);
+  if (ids.length === 0) return { total, runs: [] };
   const rows = db
     .prepare(
-      `SELECT ${RUN_COLUMNS} ${from} ${join} ${whereSql} ORDER BY ${order}, r.id ${dir} LIMIT ? OFFSET ?`,
+      `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
+       WHERE r.id IN (SELECT value FROM json_each(?))`,
     )
-    .all(...joinArgs, ...args, limit, offset) as RunRow[];
-  return { total, runs: rows.map(toSummary) };
+    .all(JSON.stringify(ids)) as RunRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return { total, runs: ids.map((id) => toSummary(byId.get(id)!)) };
 }
