@@ -63,4 +63,5 @@ export const gainsLayout = {
   yaxis: { title: { text: 'cumulative gain' }, range: [0, 1] },
   yaxis2: { title: { text: 'lift' }, overlaying: 'y', side: 'right' },
   legend: { orientation: 'h' },
+  margin: { l: 50, r: 50, t: 30, b: 45 },
 };

@@ -198,7 +198,7 @@ export function CompareView() {
                   })),
                 },
               ]}
-              layout={{ margin: { l: 80, r: 80, t: 60, b: 30 } }}
+              layout={{ title: { text: '' }, margin: { l: 90, r: 90, t: 50, b: 30 } }}
             />
           ) : (
             <Empty title="No param varies">

@@ -1,9 +1,17 @@
 import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { SignatureColumn } from '../../../shared/model/signature';
 import { Empty, InlineError, Loading } from '../components/Status';
 import { errorMessage, formatDate } from '../lib/format';
 import { recordFromForm, sendScore, type ScoreReply } from '../lib/score';
-import { useChampion, useServingPort, useServingStart, useServingStatus, useServingStop } from '../queries';
+import {
+  keys,
+  useChampion,
+  useServingPort,
+  useServingStart,
+  useServingStatus,
+  useServingStop,
+} from '../queries';
 
 function Field({ col, value, onChange }: { col: SignatureColumn; value: string; onChange(v: string): void }) {
   const label = `${col.name}${col.nullable ? '' : ' (required)'}`;
@@ -42,6 +50,7 @@ function TryIt({ url, columns }: { url: string; columns: SignatureColumn[] }) {
   const [reply, setReply] = useState<ScoreReply | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const qc = useQueryClient();
   const generated = useMemo(
     () => JSON.stringify({ records: [recordFromForm(columns, values)] }, null, 2),
     [columns, values],
@@ -58,6 +67,8 @@ function TryIt({ url, columns }: { url: string; columns: SignatureColumn[] }) {
       setError(`${errorMessage(err)} — is the scoring server running and reachable from this page (CORS)?`);
     } finally {
       setPending(false);
+      // the counters moved: refresh them now rather than at the next poll
+      void qc.invalidateQueries({ queryKey: keys.servingStatus() });
     }
   };
 

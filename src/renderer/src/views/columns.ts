@@ -40,7 +40,7 @@ export function columnFor(key: string): Column {
   return {
     key,
     label,
-    width: isMetric ? 110 : 130,
+    width: 150,
     numeric: isMetric,
     render: (r) => {
       const v = runValue(r, key);
