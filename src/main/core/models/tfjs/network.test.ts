@@ -39,3 +39,15 @@ describe('forwardProba (plain TypeScript)', () => {
     expect(() => assertFinite(X, 'M')).toThrow(/row 1, column 0 \('a'\)/);
   });
 });
+
+describe('forwardProba batching', () => {
+  it('scores a row identically alone and inside any batch', () => {
+    const { X } = xor(11, 3);
+    const layers = randomLayers([3, 5, 4, 1], new Rng(8));
+    const all = forwardProba(layers, X);
+    for (let r = 0; r < X.rows; r++) {
+      const one = { ...X, rows: 1, data: X.data.slice(r * 3, r * 3 + 3) };
+      expect(forwardProba(layers, one)[0]).toBe(all[r]);
+    }
+  });
+});

@@ -74,7 +74,11 @@ export function assertLabels(y: Labels, rows: number, who: string): void {
   }
 }
 
-/** Probability of class 1 for each row (ReLU hidden layers, sigmoid output), computed in float64. */
+/**
+ * Probability of class 1 for each row (ReLU hidden layers, sigmoid output), computed in float64.
+ * Rows go through four at a time so each weight load feeds four independent accumulators; every row
+ * still sums in the same order, so the result does not depend on the batch it arrives in.
+ */
 export function forwardProba(layers: DenseLayer[], X: DenseMatrix): Float64Array {
   // weights transposed to [outputs][inputs] so each unit is a contiguous dot product
   const prepared = layers.map((l) => {
@@ -85,30 +89,54 @@ export function forwardProba(layers: DenseLayer[], X: DenseMatrix): Float64Array
     return { inputs: l.inputs, outputs: l.outputs, wt, bias: Float64Array.from(l.bias) };
   });
   const out = new Float64Array(X.rows);
-  let width = X.cols;
-  for (const l of layers) width = Math.max(width, l.outputs);
-  let a = new Float64Array(width);
-  let z = new Float64Array(width);
+  let w = X.cols;
+  for (const l of layers) w = Math.max(w, l.outputs);
+  // activations of four rows, row k at offset k·w
+  let a = new Float64Array(4 * w);
+  let z = new Float64Array(4 * w);
+  const w2 = 2 * w;
+  const w3 = 3 * w;
   const last = prepared.length - 1;
   const data = X.data;
   const cols = X.cols;
-  for (let r = 0; r < X.rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) a[c] = data[base + c];
+  for (let r0 = 0; r0 < X.rows; r0 += 4) {
+    const m = Math.min(4, X.rows - r0);
+    for (let k = 0; k < 4; k++) {
+      const src = (r0 + Math.min(k, m - 1)) * cols; // a short last group repeats its final row
+      for (let c = 0; c < cols; c++) a[k * w + c] = data[src + c];
+    }
     for (let li = 0; li <= last; li++) {
       const { inputs, outputs, wt, bias } = prepared[li];
       const relu = li < last;
       for (let o = 0; o < outputs; o++) {
-        let s = bias[o];
+        let s0 = bias[o];
+        let s1 = s0;
+        let s2 = s0;
+        let s3 = s0;
         const row = o * inputs;
-        for (let i = 0; i < inputs; i++) s += a[i] * wt[row + i];
-        z[o] = relu && s < 0 ? 0 : s;
+        for (let i = 0; i < inputs; i++) {
+          const wi = wt[row + i];
+          s0 += a[i] * wi;
+          s1 += a[w + i] * wi;
+          s2 += a[w2 + i] * wi;
+          s3 += a[w3 + i] * wi;
+        }
+        if (relu) {
+          if (s0 < 0) s0 = 0;
+          if (s1 < 0) s1 = 0;
+          if (s2 < 0) s2 = 0;
+          if (s3 < 0) s3 = 0;
+        }
+        z[o] = s0;
+        z[w + o] = s1;
+        z[w2 + o] = s2;
+        z[w3 + o] = s3;
       }
       const t = a;
       a = z;
       z = t;
     }
-    out[r] = 1 / (1 + Math.exp(-a[0]));
+    for (let k = 0; k < m; k++) out[r0 + k] = 1 / (1 + Math.exp(-a[k * w]));
   }
   return out;
 }
