@@ -6,6 +6,7 @@ import * as registerCmd from './register';
 import * as promote from './promote';
 import * as rollback from './rollback';
 import * as exportCmd from './export';
+import * as data from './data';
 
 export interface CommandModule {
   register(program: Command): void;
@@ -20,4 +21,5 @@ export const commandModules: CommandModule[] = [
   promote,
   rollback,
   exportCmd,
+  data,
 ];

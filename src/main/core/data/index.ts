@@ -17,3 +17,4 @@ export {
   type Table,
 } from './table';
 export { stratifiedKFold, stratifiedSplit } from './split';
+export { describeDataset, formatSummary, previewRows, type DatasetSummary } from './describe';
