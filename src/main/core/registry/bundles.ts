@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { BundleIntegrityError } from './errors';
 
@@ -99,4 +109,30 @@ export function storeBundle(registryDir: string, source: string): StoredBundle {
     }
   }
   return { relPath, sha256, bytes: bytes.length, bundle };
+}
+
+/**
+ * Removes temporary copies left by a process killed mid-copy (they never carry a final name). Only
+ * files older than `maxAgeMs` go, so a copy another process is writing right now is left alone.
+ */
+export function removeStaleTemps(registryDir: string, maxAgeMs = 3_600_000, now = Date.now()): number {
+  const root = path.join(registryDir, 'bundles');
+  let removed = 0;
+  if (!existsSync(root)) return 0;
+  for (const sub of readdirSync(root, { withFileTypes: true })) {
+    if (!sub.isDirectory()) continue;
+    for (const f of readdirSync(path.join(root, sub.name))) {
+      if (!f.endsWith('.tmp')) continue;
+      const file = path.join(root, sub.name, f);
+      try {
+        if (now - statSync(file).mtimeMs > maxAgeMs) {
+          rmSync(file, { force: true });
+          removed++;
+        }
+      } catch {
+        // gone already (another process cleaned it)
+      }
+    }
+  }
+  return removed;
 }

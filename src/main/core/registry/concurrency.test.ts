@@ -35,7 +35,7 @@ function runWorker(dir: string, id: number, count: number): Promise<string> {
 describe('two processes registering and promoting at once', () => {
   it('lose no update, end with exactly one champion and a complete, consistent log', async () => {
     const dir = tempDir();
-    Registry.open(dir).close(); // migrate once up front so both workers race on the data, not the schema
+    // No setup: both workers also race to create and migrate the fresh database.
     const count = 24;
     const outs = await Promise.all([runWorker(dir, 1, count), runWorker(dir, 2, count)]);
     const stats = outs.map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as { manual: number });

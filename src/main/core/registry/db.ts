@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 
 /** Opens the registry database with WAL, foreign keys and a busy timeout for multi-process use. */
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
-  const db = new Database(file);
+  // The busy timeout is set at open (before switching to WAL), so two processes opening a fresh
+  // database at the same moment wait for each other instead of failing with SQLITE_BUSY.
+  const db = new Database(file, { timeout: Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000)) });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
   return db;
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { removeStaleTemps } from './bundles';
 import { openDatabase } from './db';
 import { RegistryError } from './errors';
 import { migrate } from './migrate';
@@ -33,6 +34,7 @@ export { flattenParams } from './params';
 export { greaterIsBetter, decideChampion } from './policy';
 export { resolveRegistryDir } from './location';
 export { CHAMPION } from './models';
+export { logRunToMlflow, mirrorRunToMlflow, type MlflowRunPayload, type MlflowResult } from './mlflow';
 
 export interface OpenOptions {
   busyTimeoutMs?: number;
@@ -62,6 +64,7 @@ export class Registry {
     const db = openDatabase(file, options);
     try {
       migrate(db, file);
+      removeStaleTemps(abs);
       return new Registry(abs, db);
     } catch (err) {
       db.close();

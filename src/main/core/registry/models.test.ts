@@ -1,4 +1,15 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  rmSync,
+} from 'node:fs';
+import path from 'node:path';
+import { removeStaleTemps } from './bundles';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BundleIntegrityError, Registry, readVerifiedBundle, sha256Hex } from './index';
 import { SIGNATURE, registerVersion, runInput, tempDir, writeBundle } from './fixtures/helpers';
@@ -194,6 +205,19 @@ describe('bundle integrity', () => {
     expect(() => reg.promote('churn', 1, { reason: 'x' })).toThrow(BundleIntegrityError);
     expect(reg.getChampion('churn')!.version).toBe(2);
     expect(reg.promotionHistory('churn')).toHaveLength(2);
+  });
+
+  it('removes only stale temporary copies left by a killed writer', () => {
+    const v = reg3({ roc_auc: 0.8 }).version;
+    const folder = path.dirname(v.bundle_path);
+    writeFileSync(path.join(folder, 'old.bundle.1.aa.tmp'), 'partial');
+    writeFileSync(path.join(folder, 'fresh.bundle.2.bb.tmp'), 'partial');
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(path.join(folder, 'old.bundle.1.aa.tmp'), old, old);
+    expect(removeStaleTemps(reg.dir)).toBe(1);
+    expect(readdirSync(folder).sort()).toEqual(
+      [path.basename(v.bundle_path), 'fresh.bundle.2.bb.tmp'].sort(),
+    );
   });
 
   it('stores identical bundles once (content-addressed) and leaves the source untouched', () => {
