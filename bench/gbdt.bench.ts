@@ -5,6 +5,8 @@
  * with the same thread count on the same generated data (float32, ~5 % missing, non-linear signal),
  * read by both from one binary file. Each side runs in its own process, `--repeat` times; we quote
  * medians of fit wall time and peak RSS, test AUC, and batch prediction of 200k rows (1 thread each).
+ * XGBoost runs with OMP_WAIT_POLICY=PASSIVE unless set otherwise: on a shared (oversubscribed)
+ * machine OpenMP's default spin-waiting made it 14x slower at 100k rows, which would flatter us.
  * Ends with one JSON line {"bench":"gbdt",...}.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
-import { binMatrix, binOf, computeCuts } from './binning';
+import { binMatrix, binOf, computeCuts, radixSortFloat32 } from './binning';
 
 describe('binning', () => {
   it('bins so that "bin <= s" is exactly "value < cuts[s - 1]", missing in bin 0', () => {
@@ -36,5 +36,20 @@ describe('binning', () => {
     const cuts = computeCuts({ rows: 7, cols: 1, data, columns: ['a'] }, 256, 0);
     expect(Array.from(cuts.cuts[0])).toEqual([2, 3, 5]);
     expect([1, 2, 3, 5, NaN].map((v) => binOf(cuts.cuts[0], v))).toEqual([1, 2, 3, 4, 0]);
+  });
+});
+
+describe('radixSortFloat32', () => {
+  it('sorts like a numeric sort, including negatives, zeros and infinities', () => {
+    const rng = new Rng(4);
+    const a = new Float32Array(5000);
+    for (let i = 0; i < a.length; i++) a[i] = rng.normal() * 10 ** rng.int(6) * (rng.next() < 0.1 ? 0 : 1);
+    a[0] = Infinity;
+    a[1] = -Infinity;
+    a[2] = -0;
+    const expected = Array.from(a)
+      .sort((x, y) => x - y)
+      .map((v) => v + 0); // -0 and 0 compare equal; the radix sort puts -0 first
+    expect(Array.from(radixSortFloat32(a.slice()), (v) => v + 0)).toEqual(expected);
   });
 });

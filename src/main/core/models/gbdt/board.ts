@@ -118,7 +118,7 @@ export class Board {
   readonly leafEnd: Int32Array;
   readonly leafValue: Float64Array;
   readonly lossPart: Float64Array;
-  /** [scale_pos_weight, gradient quantisation scale]. */
+  /** [scale_pos_weight, gradient quantisation scale, 1 = compute the training loss]. */
   readonly fparams: Float64Array;
   readonly ctrl: Int32Array;
 

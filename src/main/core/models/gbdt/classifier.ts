@@ -1,5 +1,14 @@
 import type { DenseMatrix, Estimator, FitOptions, IterationEvent, Labels, SerializedModel } from '../types';
-import { addMargins, emptyForest, type Forest, predictRowMargin, sigmoid, treeCount } from './forest';
+import {
+  addMargins,
+  emptyForest,
+  type Forest,
+  packForest,
+  type PackedForest,
+  predictRowMargin,
+  sigmoid,
+  treeCount,
+} from './forest';
 import { type GbdtParams, resolveParams } from './params';
 import { deserializeGbdt, GBDT_KIND, type SerializedGbdt, serializeGbdt } from './serialize';
 import { trainGbdt, validateData } from './train';
@@ -12,6 +21,7 @@ export class GbdtClassifier implements Estimator {
   readonly kind = GBDT_KIND;
   readonly params: GbdtParams;
   private forest: Forest = emptyForest();
+  private packed: PackedForest = packForest(this.forest);
   private featureNames: string[] = [];
   private events: IterationEvent[] = [];
   private best = 0;
@@ -39,6 +49,7 @@ export class GbdtClassifier implements Estimator {
   async fit(X: DenseMatrix, y: Labels, options: FitOptions = {}): Promise<void> {
     const result = await trainGbdt(X, y, this.params, options);
     this.forest = result.forest;
+    this.packed = packForest(result.forest);
     this.events = result.history;
     this.best = result.bestIteration;
     this.featureNames =
@@ -56,7 +67,7 @@ export class GbdtClassifier implements Estimator {
     validateData(X);
     this.checkColumns(X.cols);
     const out = new Float64Array(X.rows).fill(this.forest.baseMargin);
-    addMargins(this.forest, X.data, X.rows, X.cols, out);
+    addMargins(this.packed, X.data, X.rows, X.cols, out);
     return out;
   }
 
@@ -68,7 +79,7 @@ export class GbdtClassifier implements Estimator {
 
   /** Probability for one row of feature values in model order (NaN = missing); allocation-free. */
   predictRow(values: ArrayLike<number>): number {
-    return sigmoid(predictRowMargin(this.forest, values));
+    return sigmoid(predictRowMargin(this.packed, values));
   }
 
   /** Total gain (default) or cover of each feature's splits, normalised to sum to 1. */
@@ -106,6 +117,7 @@ export class GbdtClassifier implements Estimator {
     const s = deserializeGbdt(json);
     const m = new GbdtClassifier(s.params);
     m.forest = s.forest;
+    m.packed = packForest(s.forest);
     m.featureNames = s.featureNames;
     m.events = s.history;
     m.best = s.bestIteration;

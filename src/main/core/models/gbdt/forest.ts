@@ -85,24 +85,59 @@ export function truncateForest(f: Forest, k: number): Forest {
   };
 }
 
-/** Leaf reached by one row (values at `data[base + feature]`) in the tree rooted at `node`. */
-function leafOf(f: Forest, node: number, data: ArrayLike<number>, base: number): number {
-  const { feature, threshold, left, missing } = f;
-  let nd = node;
-  let ft = feature[nd];
+/**
+ * Prediction layout: 4 × int32 per node in one buffer (one cache line holds 4 nodes):
+ * [feature (-1 = leaf), left child × 4, missing child × 4, threshold or leaf value as float32 bits].
+ */
+export interface PackedForest {
+  nodes: Int32Array;
+  /** Float32 view of `nodes` (threshold / leaf value at 4i + 3). */
+  floats: Float32Array;
+  /** Root of each tree × 4. */
+  roots: Int32Array;
+  baseMargin: number;
+}
+
+export function packForest(f: Forest): PackedForest {
+  const total = f.feature.length;
+  const nodes = new Int32Array(4 * total);
+  const floats = new Float32Array(nodes.buffer);
+  for (let i = 0; i < total; i++) {
+    const leaf = f.feature[i] < 0;
+    nodes[4 * i] = f.feature[i];
+    nodes[4 * i + 1] = leaf ? 0 : 4 * f.left[i];
+    nodes[4 * i + 2] = leaf ? 0 : 4 * f.missing[i];
+    floats[4 * i + 3] = leaf ? f.value[i] : f.threshold[i];
+  }
+  const trees = f.treeStart.length - 1;
+  const roots = new Int32Array(trees);
+  for (let t = 0; t < trees; t++) roots[t] = 4 * f.treeStart[t];
+  return { nodes, floats, roots, baseMargin: f.baseMargin };
+}
+
+/** Leaf value reached by one row (values at `data[base + feature]`) in the tree rooted at `root`. */
+function leafValue(
+  nodes: Int32Array,
+  floats: Float32Array,
+  root: number,
+  data: ArrayLike<number>,
+  base: number,
+): number {
+  let nd = root;
+  let ft = nodes[nd];
   while (ft >= 0) {
     const v = data[base + ft];
-    nd = v < threshold[nd] ? left[nd] : v === v ? left[nd] + 1 : missing[nd];
-    ft = feature[nd];
+    nd = v < floats[nd + 3] ? nodes[nd + 1] : v === v ? nodes[nd + 1] + 4 : nodes[nd + 2];
+    ft = nodes[nd];
   }
-  return nd;
+  return floats[nd + 3];
 }
 
 /** Margin of one row; no allocation. */
-export function predictRowMargin(f: Forest, values: ArrayLike<number>): number {
-  const trees = f.treeStart.length - 1;
-  let m = f.baseMargin;
-  for (let t = 0; t < trees; t++) m += f.value[leafOf(f, f.treeStart[t], values, 0)];
+export function predictRowMargin(p: PackedForest, values: ArrayLike<number>): number {
+  const { nodes, floats, roots } = p;
+  let m = p.baseMargin;
+  for (let t = 0; t < roots.length; t++) m += leafValue(nodes, floats, roots[t], values, 0);
   return m;
 }
 
@@ -110,20 +145,20 @@ const BLOCK = 64;
 
 /** Adds the margins of trees [fromTree, toTree) for `rows` row-major rows of `cols` values to `out`. */
 export function addMargins(
-  f: Forest,
+  p: PackedForest,
   data: Float32Array,
   rows: number,
   cols: number,
   out: Float64Array,
   fromTree = 0,
-  toTree = f.treeStart.length - 1,
+  toTree = p.roots.length,
 ): void {
-  const { value, treeStart } = f;
+  const { nodes, floats, roots } = p;
   for (let r0 = 0; r0 < rows; r0 += BLOCK) {
     const r1 = Math.min(rows, r0 + BLOCK);
     for (let t = fromTree; t < toTree; t++) {
-      const root = treeStart[t];
-      for (let r = r0; r < r1; r++) out[r] += value[leafOf(f, root, data, r * cols)];
+      const root = roots[t];
+      for (let r = r0; r < r1; r++) out[r] += leafValue(nodes, floats, root, data, r * cols);
     }
   }
 }

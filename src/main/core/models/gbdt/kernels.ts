@@ -250,6 +250,10 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
   const posWeight = b.fparams[0];
   const scale = b.fparams[1];
   const inv = 1 / scale;
+  if (b.fparams[2] === 0) {
+    updateRowsNoLoss(b, s, e, value);
+    return NaN;
+  }
   let loss = 0;
   for (let p = s; p < e; p++) {
     const row = idx[p];
@@ -267,6 +271,27 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
     loss += (lbl === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
   }
   return loss;
+}
+
+/** updateRows without the loss (saves a log per row). */
+function updateRowsNoLoss(b: Board, s: number, e: number, value: number): void {
+  const { idx, margin, y, grad, hess } = b;
+  const posWeight = b.fparams[0];
+  const scale = b.fparams[1];
+  const inv = 1 / scale;
+  for (let p = s; p < e; p++) {
+    const row = idx[p];
+    const m = margin[row] + value;
+    margin[row] = m;
+    const ex = Math.exp(-Math.abs(m));
+    const q = 1 / (1 + ex);
+    const prob = m >= 0 ? q : ex * q; // same formula as updateRows: models must not depend on eval_every
+    const lbl = y[row];
+    const w = lbl === 1 ? posWeight : 1;
+    const hh = prob * (1 - prob);
+    grad[row] = Math.round((prob - lbl) * w * scale) * inv;
+    hess[row] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
+  }
 }
 
 function sample(b: Board, t: number): void {

@@ -13,7 +13,7 @@ import {
 import { binMatrix, type BinCuts, computeCuts } from './binning';
 import { allocateBuffers, Board, type BoardSpec, CTRL_LEAVES, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
-import { addMargins, buildForest, type Forest, truncateForest } from './forest';
+import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
 import { TreeGrower, type TreeNodes } from './grow';
 import { gradientScale } from './kernels';
 import { auc, loglossFromMargins } from './metrics';
@@ -101,6 +101,7 @@ export async function trainGbdt(
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
+  board.fparams[2] = p.eval_every > 0 ? 1 : 0;
   const exec: Executor = spec.threads > 1 ? await ThreadPoolExecutor.start(board) : new LocalExecutor(board);
   try {
     return await boost(exec, cuts, X, p, options);
@@ -155,7 +156,7 @@ async function boost(
     const withAuc = p.eval_every > 0 && (it % p.eval_every === 0 || it === total);
     if (withAuc) event.train_auc = auc(b.margin, b.y);
     if (valid && validMargin) {
-      addMargins(buildForest([tree], 0), valid.X.data, valid.X.rows, valid.X.cols, validMargin);
+      addMargins(packForest(buildForest([tree], 0)), valid.X.data, valid.X.rows, valid.X.cols, validMargin);
       event.valid_loss = loglossFromMargins(validMargin, valid.y);
       if (withAuc) event.valid_auc = auc(validMargin, valid.y);
       if (event.valid_loss < bestLoss) {
