@@ -39,6 +39,14 @@ describe('stratifiedSplit', () => {
     expect(count(tiny, test)).toBe(1);
   });
 
+  it('stratify false draws rows without regard to the class', () => {
+    const a = stratifiedSplit(y, 0.2, 42, false);
+    expect(a.test.length).toBe(2000);
+    expect(a.train.length).toBe(8000);
+    expect(a.test).not.toEqual(stratifiedSplit(y, 0.2, 42).test);
+    expect(stratifiedSplit(y, 0.2, 42, false).test).toEqual(a.test);
+  });
+
   it('rejects a bad test size', () => {
     expect(() => stratifiedSplit(y, 0, 1)).toThrow(/testSize/);
     expect(() => stratifiedSplit(y, 1, 1)).toThrow(/testSize/);

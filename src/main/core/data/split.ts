@@ -23,18 +23,21 @@ const sorted = (a: Int32Array) => a.slice().sort();
 
 /**
  * `testSize` of the rows (rounded per class, at least one of each class that has two or more rows)
- * go to `test`, the rest to `train`. Both index arrays are ascending.
+ * go to `test`, the rest to `train`. Both index arrays are ascending. `stratify: false` (config
+ * `data.stratify`) draws the rows without regard to the class.
  */
 export function stratifiedSplit(
   y: ArrayLike<number>,
   testSize: number,
   seed: number,
+  stratify = true,
 ): { train: Int32Array; test: Int32Array } {
   if (!(testSize > 0 && testSize < 1)) throw new Error(`testSize must be in (0, 1), got ${testSize}`);
   const rng = new Rng(seed);
   const train: number[] = [];
   const test: number[] = [];
-  for (const idx of classIndices(y)) {
+  const groups = stratify ? classIndices(y) : [Int32Array.from({ length: y.length }, (_, i) => i)];
+  for (const idx of groups) {
     const perm = rng.shuffle(idx.slice());
     let nTest = Math.round(perm.length * testSize);
     if (perm.length >= 2) nTest = Math.min(perm.length - 1, Math.max(1, nTest));
