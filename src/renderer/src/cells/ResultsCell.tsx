@@ -7,7 +7,7 @@ import {
   prLayout,
   prTraces,
   reliabilityLayout,
-  reliabilityTraces,
+  reliabilityWithRaw,
   rocLayout,
   rocTraces,
 } from '../charts/curves';
@@ -202,7 +202,7 @@ export function ResultsCell() {
                 <Chart label="Precision-recall curve" data={prTraces(named)} layout={prLayout} />
                 <Chart
                   label="Reliability diagram"
-                  data={reliabilityTraces(named)}
+                  data={reliabilityWithRaw(named[0])}
                   layout={reliabilityLayout}
                 />
                 <Chart label="Gains and lift" data={gainsTraces(named[0])} layout={gainsLayout} />

@@ -38,6 +38,22 @@ export function reliabilityTraces(evals: NamedEvaluation[]): Trace[] {
   ];
 }
 
+/** One run's reliability, calibrated and (when a calibrator was fitted) before calibration. */
+export function reliabilityWithRaw(e: NamedEvaluation): Trace[] {
+  const raw = e.evaluation.reliability_raw;
+  const traces = reliabilityTraces([{ ...e, name: raw ? 'calibrated' : e.name }]);
+  if (raw)
+    traces.splice(
+      1,
+      0,
+      line('uncalibrated', raw.mean_predicted, raw.fraction_positive, {
+        mode: 'lines+markers',
+        line: { dash: 'dash' },
+      }),
+    );
+  return traces;
+}
+
 export function gainsTraces(e: NamedEvaluation): Trace[] {
   const g = e.evaluation.gains;
   return [

@@ -11,6 +11,7 @@ import { baseMetricNames, bestIndex, formatDelta, lowerIsBetter } from './metric
 import { parcoordsDimensions } from './parcoords';
 import { availableKeys, compareRuns, compileFilter, parseFilter } from './run-filter';
 import { recordFromForm } from './score';
+import { reliabilityWithRaw, rocTraces } from '../charts/curves';
 
 const run = (over: Partial<RunSummary>): RunSummary => ({
   run_id: 'r1',
@@ -246,5 +247,40 @@ describe('small helpers', () => {
     ];
     expect(recordFromForm(cols, { n: ' 12.5 ', c: 'a', e: '' })).toEqual({ n: 12.5, c: 'a', e: null });
     expect(recordFromForm(cols, { n: 'abc' })).toEqual({ n: 'abc', c: null, e: null });
+  });
+});
+
+describe('chart traces', () => {
+  const evaluation = {
+    threshold: 0.5,
+    threshold_policy: 'max_f1',
+    confusion: { tp: 1, fp: 1, tn: 1, fn: 1 },
+    roc: { x: [0, 1], y: [0, 1] },
+    pr: { x: [0, 1], y: [1, 0.5] },
+    reliability: { mean_predicted: [0.2, 0.8], fraction_positive: [0.25, 0.75], count: [5, 5] },
+    reliability_raw: { mean_predicted: [0.1, 0.9], fraction_positive: [0.3, 0.7], count: [5, 5] },
+    gains: { group: [1], cumulative_gain: [1], lift: [1] },
+    threshold_table: [],
+    report_text: '',
+    feature_importance: [],
+  };
+
+  it('overlays one ROC trace per run plus the chance line', () => {
+    const t = rocTraces([
+      { name: 'a', evaluation },
+      { name: 'b', evaluation },
+    ]);
+    expect(t.map((x) => x.name)).toEqual(['a', 'b', 'chance']);
+  });
+
+  it('shows the uncalibrated reliability next to the calibrated one when present', () => {
+    const t = reliabilityWithRaw({ name: 'run', evaluation });
+    expect(t.map((x) => x.name)).toEqual(['calibrated', 'uncalibrated', 'perfectly calibrated']);
+    expect(t[1].x).toEqual([0.1, 0.9]);
+    const { reliability_raw: _r, ...calibratedOnly } = evaluation;
+    expect(reliabilityWithRaw({ name: 'run', evaluation: calibratedOnly }).map((x) => x.name)).toEqual([
+      'run',
+      'perfectly calibrated',
+    ]);
   });
 });
