@@ -357,7 +357,62 @@ async function main(): Promise<void> {
     our_fit_s: fit_s === null ? null : round(fit_s),
     details: { ours: [ours1, ours100], peer: [peer1 ?? null, peer100 ?? null] },
   };
+  writeReport(result, [ours1, ours100], [peer1, peer100]);
   console.log(JSON.stringify(result));
+}
+
+/** bench/results/serve.md: the figures of this run, how they were measured, and the targets. */
+function writeReport(
+  result: Record<string, unknown>,
+  ours: WrkResult[],
+  peer: (WrkResult | undefined)[],
+): void {
+  const row = (who: string, r: WrkResult | undefined) =>
+    r
+      ? `| ${who} | ${r.scenario} | ${r.req_per_s.toFixed(0)} | ${r.records_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.non_2xx} | ${r.server_cpu_s ?? ''} | ${r.bg_cpu_frac ?? ''} |`
+      : `| ${who} | — | skipped | | | | | | |`;
+  const args = process.argv.slice(2).filter((a, i, all) => a !== '--work' && all[i - 1] !== '--work');
+  const md = `# serve benchmark — scoring server vs the Python peer
+
+Date: ${new Date().toISOString()} · command: \`npm run bench -- serve${args.length ? ` ${args.join(' ')}` : ''}\`
+· machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version} · load average at the end ${os
+    .loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' / ')}
+
+Both servers score the same raw records (the peer's \`sample_records.json\`: 29 raw features, two
+categoricals) with a 200-tree, depth-6, eta-0.1 GBDT trained on the same 80,000-row split of
+\`gen_data.py --companies 100000 --seed 0\`. Ours: \`createScoringApp\` (all validation, metrics
+and the hot-swap reference as in production) with our GbdtClassifier behind a ScoringModel that
+applies the peer's encoders; the peer: \`peer_serve.py\` (FastAPI + XGBoost 1.7, one uvicorn worker,
+nthread 1) via \`peer_load.sh\`. Load: wrk, ${THREADS} threads, ${CONNS} connections, ${WARMUP} warm-up then
+${DURATION}, on the same 2 cores as the server (one run each, ours first). "other load" is the share of
+the machine used by processes other than the server and wrk during the run (other agents share
+this box), so absolute figures move with it; the ratios compare runs a minute apart.
+
+| server | body | req/s | rows/s | p50 ms | p99 ms | non-2xx | server CPU s | other load |
+|---|---|---|---|---|---|---|---|---|
+${row('ours', ours[0])}
+${row('ours', ours[1])}
+${row('peer', peer[0])}
+${row('peer', peer[1])}
+
+| figure | value | target |
+|---|---|---|
+| single-record req/s, ours / peer | ${result.rps_ratio ?? 'n/a'} | ≥ 3 |
+| single-record p99 at ${CONNS} connections | ${result.p99_ms} ms | ≤ 5 ms |
+| 100-record batches rows/s, ours / peer | ${result.batch_rows_ratio ?? 'n/a'} | ≥ 5 |
+
+Served probabilities equal the model's own for the 100 sample records (max difference 0).
+
+\`\`\`json
+${JSON.stringify(result)}
+\`\`\`
+`;
+  const file = path.join(ROOT, 'bench', 'results', 'serve.md');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, md);
+  console.log(`report written to ${path.relative(ROOT, file)}`);
 }
 
 main().catch((err: unknown) => {

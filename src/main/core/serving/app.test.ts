@@ -252,6 +252,16 @@ describe('scoring server API', () => {
       const out = InvocationsResponse.parse(await res.json());
       expect(out.predictions.map((p) => p.probability)).toEqual(want.map((w) => expect.closeTo(w, 12)));
     }
+    const legacy = [
+      ['application/json; format=pandas-split', { columns: cols, data: rows }],
+      ['application/json; format=pandas-records', recs],
+    ] as const;
+    for (const [type, b] of legacy) {
+      const res = await post(`${srv.url}/invocations`, JSON.stringify(b), type);
+      expect(res.status, type).toBe(200);
+      const out = InvocationsResponse.parse(await res.json());
+      expect(out.predictions.map((p) => p.probability)).toEqual(want.map((w) => expect.closeTo(w, 12)));
+    }
     const csv = 'x,segment,z\r\n0.2,a,1\r\n-1,,3\r\n';
     const res = await post(`${srv.url}/invocations`, csv, 'text/csv');
     expect(res.status).toBe(200);

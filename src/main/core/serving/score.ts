@@ -101,6 +101,18 @@ function score(model: ScoringModel, records: unknown[], maxBatch: number): Float
 
 type Route = '/score' | '/invocations';
 
+/**
+ * MLflow 1.x clients send the bare pandas payload with `Content-Type: application/json;
+ * format=pandas-split` (or pandas-records); wrap it in the MLflow 2 envelope.
+ */
+function legacyFormat(body: unknown, req: IncomingMessage): unknown {
+  const format = /;\s*format\s*=\s*(pandas-split|pandas-records)/i.exec(
+    req.headers['content-type'] ?? '',
+  )?.[1];
+  if (!format) return body;
+  return format.toLowerCase() === 'pandas-split' ? { dataframe_split: body } : { dataframe_records: body };
+}
+
 export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; invocations: RawHandler } {
   const { watcher, metrics, maxBatch, bodyLimit } = ctx;
 
@@ -123,7 +135,13 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
     accepts: (type: string) => boolean,
     unsupported: string,
     /** Scores the body; returns the reply JSON (and sets any per-request headers on `res`). */
-    run: (model: ScoringModel, text: string, type: string, res: ServerResponse) => string,
+    run: (
+      model: ScoringModel,
+      text: string,
+      type: string,
+      req: IncomingMessage,
+      res: ServerResponse,
+    ) => string,
   ): RawHandler {
     return (req, res) => {
       const t0 = performance.now();
@@ -147,7 +165,7 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
         (text) => {
           let json: string;
           try {
-            json = run(model, text, type, res);
+            json = run(model, text, type, req, res);
           } catch (err) {
             return done(fail(res, route, err, model));
           }
@@ -163,23 +181,28 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
     t === 'application/json' || (t.startsWith('application/') && t.endsWith('+json'));
 
   return {
-    score: handle('/score', isJson, 'Send Content-Type: application/json', (model, text, _type, res) => {
-      const records = scoreRecords(parseJsonBody(text));
-      const probs = score(model, records, maxBatch);
-      const out = renderOf(model).prefix + predictionsJson(model, probs, records.length) + ']}';
-      metrics.scored(model.identity.version, records.length);
-      res.setHeader('X-Batch-Size', records.length);
-      return out;
-    }),
+    score: handle(
+      '/score',
+      isJson,
+      'Send Content-Type: application/json',
+      (model, text, _type, _req, res) => {
+        const records = scoreRecords(parseJsonBody(text));
+        const probs = score(model, records, maxBatch);
+        const out = renderOf(model).prefix + predictionsJson(model, probs, records.length) + ']}';
+        metrics.scored(model.identity.version, records.length);
+        res.setHeader('X-Batch-Size', records.length);
+        return out;
+      },
+    ),
     invocations: handle(
       '/invocations',
       (t) => isJson(t) || t === 'text/csv',
       'Send Content-Type: application/json or text/csv',
-      (model, text, type, res) => {
+      (model, text, type, req, res) => {
         const records =
           type === 'text/csv'
             ? recordsFromCsv(text, model.signature)
-            : recordsFromInvocationJson(parseJsonBody(text), model.signature);
+            : recordsFromInvocationJson(legacyFormat(parseJsonBody(text), req), model.signature);
         const probs = score(model, records, maxBatch);
         const out = `{"predictions":[${predictionsJson(model, probs, records.length)}]}`;
         metrics.scored(model.identity.version, records.length);
