@@ -42,7 +42,7 @@ export async function loadFlat(config: FrameworkConfig, onProgress: (msg: string
       const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
       throw new DataError(`${name}: cannot read as ${parquet ? 'Parquet' : 'CSV'}: ${first}`, { file });
     }
-    const schema = (await duck.rows(`SELECT column_name, data_type FROM (DESCRIBE t)`)) as [string, string][];
+    const schema = (await duck.rows(`SELECT column_name, column_type FROM (DESCRIBE t)`)) as [string, string][];
     if (!schema.some(([c]) => c === target)) {
       throw new DataError(`${name}: missing target column ${target}; columns are ${schema.map(([c]) => c).join(', ')}`, {
         file,
