@@ -56,19 +56,29 @@ describe('pipeline bench: parsing', () => {
       n_test: 100,
       phases: {},
     });
-    const s = summarise(1000, side(10, 0.9, 300), side(40, 0.902, 600));
+    const s = summarise(1000, side(10, 0.9, 300), {
+      default: side(80, 0.9021, 650),
+      omp_passive: side(40, 0.902, 600),
+    });
     expect(s).toMatchObject({
       bench: 'pipeline',
       companies: 1000,
       ours_s: 10,
       peer_s: 40,
       time_ratio: 0.25,
+      peer_env: 'omp_passive',
+      peer_default_env_s: 80,
+      time_ratio_default_env: 0.125,
+      cpu_ratio: 0.25,
       pipeline_ratio: 0.231,
       auc_delta: -0.002,
       rss_ratio: 0.5,
     });
-    const oursOnly = summarise(1000, side(10, 0.9, 300), null);
+    const plainOnly = summarise(1000, side(10, 0.9, 300), { default: side(20, 0.9, 600) });
+    expect(plainOnly).toMatchObject({ peer_env: 'default', time_ratio: 0.5, time_ratio_default_env: 0.5 });
+    const oursOnly = summarise(1000, side(10, 0.9, 300), {});
     expect(oursOnly.time_ratio).toBeNull();
+    expect(oursOnly.peer_env).toBeNull();
     expect(oursOnly.ours_s).toBe(10);
   });
 });
@@ -105,7 +115,7 @@ describe.skipIf(!havePeer)('pipeline bench: the peer contract', () => {
     expect(g.code).toBe(0);
     for (const f of ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'])
       expect(existsSync(path.join(data, f))).toBe(true);
-    const peer = await runPeer(PEER_DIR, data, path.join(work, 'model'));
+    const peer = await runPeer(PEER_DIR, data, path.join(work, 'model'), 'omp_passive');
     expect(peer.n_test).toBe(600);
     expect(peer.roc_auc).toBeGreaterThan(0.6);
     expect(peer.roc_auc).toBeLessThanOrEqual(1);
