@@ -11,6 +11,10 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/electron/index.ts'),
           server: resolve(__dirname, 'src/main/server.ts'),
+          cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // worker entries: started by file name next to the chunks (src/main/core/util/worker-url.ts)
+          'training-worker': resolve(__dirname, 'src/main/core/training/worker.ts'),
+          'gbdt-worker': resolve(__dirname, 'src/main/core/models/gbdt/worker.ts'),
         },
       },
     },

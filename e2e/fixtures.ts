@@ -19,7 +19,7 @@ export async function launchServer(extraEnv: Record<string, string> = {}): Promi
   const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-e2e-'));
   const child = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0'], {
     cwd: root,
-    env: { ...process.env, MLSYS_HOME: home, ...extraEnv },
+    env: { ...process.env, MLSYS_HOME: home, MLSYS_SERVING__PORT: '0', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

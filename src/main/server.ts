@@ -16,9 +16,22 @@ export interface BrowserServer {
 }
 
 export async function startBrowserServer(
-  options: { port?: number; token?: string; rendererDir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    port?: number;
+    token?: string;
+    rendererDir?: string;
+    env?: NodeJS.ProcessEnv;
+    scoringPort?: number;
+    startScoring?: boolean;
+  } = {},
 ): Promise<BrowserServer> {
-  const backend = await startBackend({ env: options.env });
+  const env = options.env ?? process.env;
+  // the scoring port comes from the config (serving.port; MLSYS_SERVING__PORT=0 picks a free one)
+  const backend = await startBackend({
+    env,
+    scoringPort: options.scoringPort,
+    startScoring: options.startScoring,
+  });
   const transport = createHttpTransport({
     backend,
     token: options.token,
@@ -31,6 +44,8 @@ export async function startBrowserServer(
   });
   const port = (server.address() as AddressInfo).port;
   transport.setPort(port);
+  // the GUI's try-it form calls the scoring port from the page's origin
+  for (const host of ['127.0.0.1', 'localhost']) backend.serving.allowOrigin(`http://${host}:${port}`);
   return {
     url: `http://127.0.0.1:${port}/?token=${transport.token}`,
     port,

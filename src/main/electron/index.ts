@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     });
   });
   backend = await startBackend();
+  // the renderer (file:// → Origin "null", or the dev server) calls the scoring port from the try-it form
+  backend.serving.allowOrigin(devServerUrl ? new URL(devServerUrl).origin : 'null');
   mainWindow = createWindow();
   disposeBridge = bridgeIpc(
     ipcMain,

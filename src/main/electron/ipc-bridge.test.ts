@@ -35,7 +35,7 @@ function setup() {
       scoringUrl: 'u',
       home: 'h',
     }),
-  } as Handlers;
+  } as unknown as Handlers;
   const dispose = bridgeIpc(
     ipc as unknown as IpcMainLike,
     { handlers, events },

@@ -10,7 +10,7 @@ beforeAll(async () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-http-'));
   server = await startBrowserServer({
     port: 0,
-    env: { MLSYS_HOME: home },
+    env: { MLSYS_HOME: home, MLSYS_SERVING__PORT: '0' },
     rendererDir: path.join(home, 'none'),
   });
 });

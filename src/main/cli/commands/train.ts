@@ -1,0 +1,174 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, type ConfigOverrides } from '../../core/config/load';
+import { Registry } from '../../core/registry';
+import { runTrainingInWorker } from '../../core/training/runner';
+import { createQueuedRun, recordRunResult, recordTrial } from '../../core/training/record';
+import { CancelledError } from '../../core/models/types';
+import { CliError } from '../errors';
+import { formatMetricsTable } from '../metrics-table';
+import { createProgressReporter } from '../progress';
+
+interface TrainOptions {
+  config: string;
+  tune?: boolean;
+  calibrationSize?: string;
+  output?: string;
+  dataDir?: string;
+  registryPath?: string;
+  randomState?: string;
+  set: string[];
+  name?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+export function parseNumberOption(
+  flag: string,
+  raw: string | undefined,
+  check: (n: number) => boolean,
+  expected: string,
+) {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || !check(n))
+    throw new CliError(`${flag}: expected ${expected}, got "${raw}"`, 2);
+  return n;
+}
+
+export function overridesFrom(opts: {
+  dataDir?: string;
+  registryPath?: string;
+  randomState?: string;
+  calibrationSize?: string;
+  set?: string[];
+  tune?: boolean;
+}): ConfigOverrides {
+  const set = [...(opts.set ?? [])];
+  if (opts.tune) set.push('model.tune.enabled=true');
+  const calibrationSize = parseNumberOption(
+    '--calibration-size',
+    opts.calibrationSize,
+    (n) => n >= 0 && n < 1,
+    'a number in [0, 1)',
+  );
+  if (
+    calibrationSize !== undefined &&
+    calibrationSize > 0 &&
+    !set.some((s) => s.startsWith('model.calibration='))
+  ) {
+    // asking for a calibration holdout means calibrating; isotonic unless the config says otherwise
+    set.unshift('model.calibration=isotonic');
+  }
+  return {
+    dataDir: opts.dataDir,
+    registryPath: opts.registryPath,
+    randomState: parseNumberOption(
+      '--random-state',
+      opts.randomState,
+      (n) => Number.isInteger(n) && n >= 0,
+      'a non-negative integer',
+    ),
+    calibrationSize,
+    set,
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train a model from a config: load → features → fit → calibrate → evaluate → register')
+    .option('-c, --config <file>', 'config YAML', 'config/base_config.yaml')
+    .option('--tune', 'run the hyperparameter search (model.tune) first')
+    .option('--calibration-size <fraction>', 'hold out this share of train to calibrate on (e.g. 0.1)')
+    .option('-o, --output <file>', 'also copy the model bundle here (e.g. artifacts/model.bundle)')
+    .option('--data-dir <dir>', 'override data.data_dir')
+    .option('--registry-path <dir>', 'override serving.model_registry_path')
+    .option('--random-state <n>', 'override data.random_state')
+    .option(
+      '--set <key=value>',
+      'override any config key (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--name <name>', 'a name for the run')
+    .option('--json', 'print the result as JSON')
+    .option('--no-progress', 'no progress output')
+    .action(async (opts: TrainOptions) => {
+      const resolved = await loadConfig(opts.config, { overrides: overridesFrom(opts) });
+      const config = resolved.config;
+      const registry = Registry.open(config.serving.model_registry_path);
+      try {
+        const run = createQueuedRun(registry, resolved, { name: opts.name, status: 'running' });
+        const reporter = createProgressReporter(opts.progress && !opts.json);
+        const handle = runTrainingInWorker(
+          {
+            run_id: run.id,
+            config_yaml: resolved.yaml,
+            out_dir: path.join(config.artifacts_path, run.id),
+            base_dir: process.cwd(),
+          },
+          {
+            onProgress: (p) => reporter.update(p),
+            onTrial: (t) => recordTrial(registry, run.id, resolved, t),
+            onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+          },
+        );
+        const onSigint = () => handle.cancel();
+        process.once('SIGINT', onSigint);
+        let result;
+        try {
+          result = await handle.result;
+        } catch (err) {
+          reporter.stop();
+          const cancelled = err instanceof CancelledError;
+          const message = err instanceof Error ? err.message : String(err);
+          registry.setRunStatus(run.id, cancelled ? 'cancelled' : 'failed', { error: message });
+          throw new CliError(`run ${run.id} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
+        } finally {
+          process.off('SIGINT', onSigint);
+        }
+        reporter.stop();
+        const outcome = recordRunResult(registry, run.id, resolved, result);
+        registry.setRunStatus(run.id, 'succeeded');
+        if (opts.output) {
+          mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
+          copyFileSync(result.bundle_path, opts.output);
+        }
+        if (opts.json) {
+          console.log(
+            JSON.stringify(
+              {
+                run_id: run.id,
+                bundle: result.bundle_path,
+                bundle_sha256: result.bundle_sha256,
+                metrics: result.metrics,
+                model: {
+                  name: outcome.version.name,
+                  version: outcome.version.version,
+                  promoted: outcome.promoted,
+                  reason: outcome.reason,
+                },
+              },
+              null,
+              2,
+            ),
+          );
+          return;
+        }
+        console.log(
+          `run ${run.id} succeeded (${config.model.algorithm}, ${result.seconds.total?.toFixed(1) ?? '?'} s)`,
+        );
+        console.log(formatMetricsTable(result.metrics));
+        console.log(`bundle     ${result.bundle_path}${opts.output ? ` (copied to ${opts.output})` : ''}`);
+        console.log(`sha256     ${result.bundle_sha256}`);
+        console.log(
+          `registered ${outcome.version.name} v${outcome.version.version} — ${outcome.promoted ? 'now the champion' : 'not promoted'}: ${outcome.reason}`,
+        );
+        for (const w of result.warnings) console.log(`warning: ${w}`);
+      } finally {
+        registry.close();
+      }
+    });
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { API_NAMES, dispatch } from '../../../shared/api';
+import type { EventMap } from '../../../shared/api';
+import { startBackend, type Backend } from './backend';
+
+let backend: Backend;
+let home: string;
+const events: Array<{ event: string; payload: unknown }> = [];
+
+// A small, fast model so the real pipeline runs in a second or two.
+const FAST = ['model.hyperparameters.n_estimators=30', 'model.hyperparameters.early_stopping_rounds=0'];
+
+async function call<T>(name: string, args: unknown): Promise<T> {
+  const r = await dispatch(backend.handlers, { id: 'x', name, args });
+  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+  return r.value as T;
+}
+
+function waitFor<E extends keyof EventMap>(
+  event: E,
+  pred: (p: EventMap[E]) => boolean,
+  ms = 120_000,
+): Promise<EventMap[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${event}`)), ms);
+    const off = backend.events.onAny((e, p) => {
+      if ((e as string) === event && pred(p as EventMap[E])) {
+        clearTimeout(timer);
+        off();
+        resolve(p as EventMap[E]);
+      }
+    });
+  });
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-backend-'));
+  backend = await startBackend({ env: { MLSYS_HOME: home, MLSYS_SERVING__PORT: '0' } });
+  backend.events.onAny((event, payload) => events.push({ event, payload }));
+});
+
+afterAll(async () => {
+  await backend?.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('the app backend (real pipeline, registry and scoring port)', () => {
+  it('implements every API name exactly once', () => {
+    expect(Object.keys(backend.handlers).sort()).toEqual([...API_NAMES].sort());
+  });
+
+  it('lists and validates configs, naming the line of an error', async () => {
+    const files = await call<{ path: string }[]>('configs.list', {});
+    expect(files.map((f) => f.path)).toContain('base_config.yaml');
+    const bad = await call<{ ok: boolean; issues: { formatted: string }[] }>('configs.validate', {
+      text: 'model:\n  hyperparameters:\n    max_depth: six\n',
+      path: 'experiments/bad.yaml',
+    });
+    expect(bad.ok).toBe(false);
+    expect(bad.issues[0].formatted).toMatch(/bad\.yaml:3:\d+ model\.hyperparameters\.max_depth/);
+  });
+
+  it('refuses config paths outside the config folder', async () => {
+    const r = await dispatch(backend.handlers, {
+      id: '1',
+      name: 'configs.read',
+      args: { path: '../package.json' },
+    });
+    expect(r).toMatchObject({ ok: false });
+  });
+
+  it('answers 503 on /score before any model exists', async () => {
+    const status = await call<{ url: string; running: boolean }>('serving.status', {});
+    expect(status.running).toBe(true);
+    const res = await fetch(`${status.url}/score`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ records: [{}] }),
+    });
+    expect(res.status).toBe(503);
+  });
+
+  it('trains a run in a worker, streams progress, registers the champion and serves it', async () => {
+    const finished = waitFor('run.finished', () => true);
+    const { run_id } = await call<{ run_id: string }>('runs.start', {
+      configPath: 'base_config.yaml',
+      overrides: { set: FAST },
+    });
+    const done = await finished;
+    expect(done.error).toBeNull();
+    expect(done).toMatchObject({ run_id, status: 'succeeded' });
+    expect(
+      events.some((e) => e.event === 'run.progress' && (e.payload as { stage: string }).stage === 'training'),
+    ).toBe(true);
+    expect(done.metrics.roc_auc).toBeGreaterThan(0.6);
+
+    const run = await call<{ status: string; artifacts: { kind: string }[]; model_version: number }>(
+      'runs.get',
+      { run_id },
+    );
+    expect(run.status).toBe('succeeded');
+    expect(run.artifacts.map((a) => a.kind).sort()).toEqual([
+      'bundle',
+      'config',
+      'evaluation',
+      'metrics',
+      'report',
+    ]);
+    const curves = await call<{ roc: { x: number[] } } | null>('runs.curves', { run_id });
+    expect(curves?.roc.x.length).toBeGreaterThan(2);
+
+    const champion = await call<{ version: number; run_id: string }>('registry.champion', {});
+    expect(champion).toMatchObject({ version: 1, run_id });
+
+    const status = await call<{ url: string }>('serving.status', {});
+    const deadline = Date.now() + 10_000;
+    let body: { model: { version: number }; predictions: { probability: number }[] } | undefined;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${status.url}/score`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          records: [{ ALEXA_RANK: 50000, EMPLOYEE_RANGE: '26 to 50', INDUSTRY: 'COMPUTER_SOFTWARE' }],
+        }),
+      });
+      if (res.status === 200) {
+        body = (await res.json()) as typeof body;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body?.model.version).toBe(1);
+    expect(body?.predictions[0].probability).toBeGreaterThanOrEqual(0);
+  });
+
+  it('exports the snapshot of a run', async () => {
+    const { runs } = await call<{ runs: { run_id: string }[] }>('runs.list', {});
+    const snap = await call<{ yaml: string; hash: string }>('snapshots.export', { run_id: runs[0].run_id });
+    expect(snap.yaml).toContain('algorithm: gbdt');
+    expect(snap.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

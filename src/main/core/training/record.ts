@@ -1,0 +1,77 @@
+/**
+ * Writes what a training run produced into the registry: metrics, curves, artifacts, tuning trials as
+ * child runs, and the model version (promoted by the champion policy). Used by the app's run queue
+ * and by `mlsys train`, so both record runs identically.
+ */
+import { flattenObject } from '../../../shared/util/flatten';
+import type { ResolvedConfig } from '../config/load';
+import type { Registry, RegisterVersionResult } from '../registry';
+import type { TrainingResult, TrialRecord } from './protocol';
+
+export function createQueuedRun(
+  registry: Registry,
+  resolved: ResolvedConfig,
+  options: { name?: string; status?: 'queued' | 'running' } = {},
+) {
+  return registry.createRun({
+    experiment: resolved.config.tracking.experiment_name,
+    name: options.name,
+    config_yaml: resolved.yaml,
+    config_hash: resolved.hash,
+    params: flattenObject(resolved.config),
+    seed: resolved.config.data.random_state,
+    data_fingerprint: '',
+    tags: resolved.config.tracking.tags,
+    status: options.status ?? 'queued',
+  });
+}
+
+export function recordTrial(
+  registry: Registry,
+  parentRunId: string,
+  parent: ResolvedConfig,
+  t: TrialRecord,
+): void {
+  const child = registry.createRun({
+    experiment: parent.config.tracking.experiment_name,
+    name: `trial ${t.index}`,
+    config_yaml: parent.yaml,
+    config_hash: parent.hash,
+    params: Object.fromEntries(Object.entries(t.params).map(([k, v]) => [`model.hyperparameters.${k}`, v])),
+    seed: parent.config.data.random_state,
+    data_fingerprint: '',
+    parent_run_id: parentRunId,
+    tags: { 'tuning-trial': String(t.index), status: t.status },
+    status: 'running',
+  });
+  const metrics: Record<string, number> = { resource: t.resource, seconds: t.seconds };
+  if (Number.isFinite(t.score)) metrics.cv_score = t.score;
+  registry.logMetrics(child.id, metrics);
+  registry.setRunStatus(child.id, t.status === 'failed' ? 'failed' : 'succeeded', { error: t.error });
+}
+
+/** Records a finished run's outputs and registers its model version. The run's status is left to the caller. */
+export function recordRunResult(
+  registry: Registry,
+  runId: string,
+  resolved: ResolvedConfig,
+  result: TrainingResult,
+): RegisterVersionResult {
+  registry.logMetrics(runId, result.metrics);
+  for (const [name, points] of Object.entries(result.history)) {
+    if (points.length > 0) registry.logMetricHistory(runId, name, points);
+  }
+  for (const a of result.artifacts) registry.addArtifact(runId, a);
+  registry.setRunDataFingerprint(runId, result.data_fingerprint);
+  const s = resolved.config.serving;
+  return registry.registerModelVersion({
+    name: s.model_name,
+    run_id: runId,
+    bundle_path: result.bundle_path,
+    metrics: result.metrics,
+    primary_metric: s.primary_metric,
+    min_improvement: s.min_improvement,
+    eval_fingerprint: result.eval_fingerprint,
+    signature: result.signature,
+  });
+}
