@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import * as info from './info';
+import * as train from './train';
+import * as evaluate from './evaluate';
 import * as serve from './serve';
 import * as runs from './runs';
 import * as registerCmd from './register';
@@ -15,6 +17,8 @@ export interface CommandModule {
 /** Every CLI command module; add one line per new module. */
 export const commandModules: CommandModule[] = [
   info,
+  train,
+  evaluate,
   serve,
   runs,
   registerCmd,
