@@ -89,6 +89,7 @@ describe('model versions and the champion policy', () => {
       reg.registerModelVersion({ ...base, run_id: run.id, bundle_path: `${bundles}/x.bundle` }),
     ).toThrow(BundleIntegrityError);
     expect(reg.listModels()).toEqual([]);
+    expect(reg.promotionHistory('m')).toEqual([]);
   });
 
   it('promotes manually and rolls back along the champion history', () => {

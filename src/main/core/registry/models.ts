@@ -282,8 +282,10 @@ export class ModelStore {
       .immediate();
   }
 
+  /** The log, oldest first; empty for a model that does not exist (yet). */
   history(name: string): PromotionLogEntry[] {
-    const modelId = this.requireModel(name);
+    const modelId = this.modelId(name);
+    if (modelId === undefined) return [];
     return this.db
       .prepare(
         `SELECT l.id, m.name, l.action, l.from_version, l.to_version, l.candidate_version, l.at, l.who, l.reason,
