@@ -459,3 +459,62 @@ describe('scoring app mounted in a host app', () => {
     }
   });
 });
+
+describe('errors thrown by the model', () => {
+  it('turns a RecordError, or any error naming index and field, into a 400', async () => {
+    const strict = logisticModel({ version: 5, slope: 1, unknown: 'error' });
+    const source = new FakeSource(strict);
+    const srv = await startTestServer({ source });
+    try {
+      const body = JSON.stringify({
+        records: [
+          { x: 1, segment: 'a' },
+          { x: 2, segment: 'c' },
+        ],
+      });
+      const e = await expectError(await post(`${srv.url}/score`, body), 400, 'invalid_record', 1, 'segment');
+      expect(e.message).toContain('unknown category "c"');
+
+      // the feature pipeline's own error class: any Error with numeric index and string field
+      class PipelineError extends Error {
+        constructor(
+          readonly index: number,
+          readonly field: string,
+        ) {
+          super(`record ${index}: ${field} is out of range`);
+        }
+      }
+      source.set({
+        ...strict,
+        identity: { ...strict.identity, version: 6 },
+        predict: () => {
+          throw new PipelineError(0, 'x');
+        },
+      });
+      await srv.scoring.refresh();
+      await expectError(await post(`${srv.url}/score`, '{"x": 1}'), 400, 'invalid_record', 0, 'x');
+
+      // a bug in the model is a 500 (logged), and the server stays up
+      source.set({
+        ...strict,
+        identity: { ...strict.identity, version: 7 },
+        predict: () => {
+          throw new TypeError('cannot read properties of undefined');
+        },
+      });
+      await srv.scoring.refresh();
+      await expectError(await post(`${srv.url}/invocations`, '{"inputs": [{"x": 1}]}'), 500, 'internal');
+      expect(srv.logs.some((l) => l.includes('cannot read properties'))).toBe(true);
+      source.set({
+        ...strict,
+        identity: { ...strict.identity, version: 8 },
+        predict: () => new Float64Array([NaN]),
+      });
+      await srv.scoring.refresh();
+      await expectError(await post(`${srv.url}/score`, '{"x": 1}'), 500, 'internal');
+      expect((await fetch(`${srv.url}/health`)).status).toBe(200);
+    } finally {
+      await srv.close();
+    }
+  });
+});
