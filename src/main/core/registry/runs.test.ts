@@ -125,15 +125,23 @@ describe('runs', () => {
     const mine = reg.createRun(runInput({ status: 'running' }));
     const dead = reg.createRun(runInput({ status: 'running' }));
     const reused = reg.createRun(runInput({ status: 'running' }));
+    const queuedDead = reg.createRun(runInput());
+    const queuedMine = reg.createRun(runInput());
+    const queuedUnknown = reg.createRun(runInput());
     reg.close();
     const db = new Database(path.join(dir, 'registry.db'));
     // A pid that cannot exist on Linux (pid_max ≤ 4194304), and our own pid with another start token
     // (the pid was reused after the owner died).
     db.prepare('UPDATE runs SET owner_pid = 99999999 WHERE id = ?').run(dead.id);
     db.prepare("UPDATE runs SET owner_start = 'linux:1' WHERE id = ?").run(reused.id);
+    db.prepare('UPDATE runs SET owner_pid = 99999999 WHERE id = ?').run(queuedDead.id);
+    db.prepare('UPDATE runs SET owner_pid = NULL, owner_host = NULL WHERE id = ?').run(queuedUnknown.id);
     db.close();
     reg = Registry.open(dir);
-    expect(reg.interruptedOnOpen.sort()).toEqual([dead.id, reused.id].sort());
+    expect(reg.interruptedOnOpen.sort()).toEqual([dead.id, reused.id, queuedDead.id].sort());
+    expect(reg.getRun(queuedDead.id)!.error).toMatch(/exited before the run started/);
+    expect(reg.getRun(queuedMine.id)!.status).toBe('queued');
+    expect(reg.getRun(queuedUnknown.id)!.status).toBe('queued');
     expect(reg.getRun(mine.id)!.status).toBe('running');
     const d = reg.getRun(dead.id)!;
     expect(d.status).toBe('interrupted');

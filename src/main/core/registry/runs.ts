@@ -101,7 +101,8 @@ export function createRun(db: Database.Database, input: CreateRunInput): RunReco
   }
   const id = input.id ?? newRunId();
   const now = new Date().toISOString();
-  const owner = status === 'running' ? currentOwner() : undefined;
+  // The creating process owns a queued run too: its queue lives in memory and dies with it.
+  const owner = currentOwner();
   db.transaction(() => {
     if (input.parent_run_id) requireRun(db, input.parent_run_id);
     if (input.id && getRunRow(db, input.id)) throw new RegistryError(`A run with id ${input.id} exists.`);
@@ -125,9 +126,9 @@ export function createRun(db: Database.Database, input: CreateRunInput): RunReco
       parent: input.parent_run_id ?? null,
       tags: JSON.stringify(normaliseTags(input.tags)),
       notes: input.notes ?? null,
-      pid: owner?.pid ?? null,
-      host: owner?.host ?? null,
-      start: owner?.start ?? null,
+      pid: owner.pid,
+      host: owner.host,
+      start: owner.start,
       params_json: JSON.stringify(input.params),
     });
     const insert = db.prepare(
@@ -310,18 +311,21 @@ export function diffRuns(db: Database.Database, a: string, b: string): RunDiff {
 }
 
 /**
- * Marks `running` runs whose owning process has died as `interrupted`. Called on every open, so a
- * crash is noticed at the next start. Returns the ids marked.
+ * Marks `running` and `queued` runs whose owning process has died as `interrupted`. Called on every
+ * open, so a crash is noticed at the next start. Queued runs without a recorded owner are left alone.
+ * Returns the ids marked.
  */
 export function markInterrupted(db: Database.Database): string[] {
   return db
     .transaction(() => {
       const running = db
         .prepare(
-          "SELECT id, started_at, owner_pid, owner_host, owner_start FROM runs WHERE status = 'running'",
+          `SELECT id, status, started_at, owner_pid, owner_host, owner_start FROM runs
+           WHERE status = 'running' OR (status = 'queued' AND owner_pid IS NOT NULL)`,
         )
         .all() as {
         id: string;
+        status: 'queued' | 'running';
         started_at: string | null;
         owner_pid: number | null;
         owner_host: string | null;
@@ -330,7 +334,7 @@ export function markInterrupted(db: Database.Database): string[] {
       const now = new Date();
       const mark = db.prepare(
         `UPDATE runs SET status = 'interrupted', ended_at = ?, duration_ms = ?, owner_pid = NULL, owner_host = NULL,
-         owner_start = NULL, error = COALESCE(error, ?) WHERE id = ? AND status = 'running'`,
+         owner_start = NULL, error = COALESCE(error, ?) WHERE id = ? AND status = ?`,
       );
       const marked: string[] = [];
       for (const r of running) {
@@ -339,8 +343,11 @@ export function markInterrupted(db: Database.Database): string[] {
         mark.run(
           now.toISOString(),
           duration,
-          `The process running it (pid ${r.owner_pid ?? '?'} on ${r.owner_host ?? '?'}) stopped without finishing the run.`,
+          r.status === 'running'
+            ? `The process running it (pid ${r.owner_pid ?? '?'} on ${r.owner_host ?? '?'}) stopped without finishing the run.`
+            : `The process that queued it (pid ${r.owner_pid} on ${r.owner_host ?? '?'}) exited before the run started.`,
           r.id,
+          r.status,
         );
         marked.push(r.id);
       }
