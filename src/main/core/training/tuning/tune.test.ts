@@ -33,16 +33,27 @@ describe('search space', () => {
   it('samples within bounds with the right types', () => {
     const rng = new Rng(5);
     const depths = new Set<number>();
+    const bad: Params[] = [];
+    let belowMidLog = 0;
     for (let i = 0; i < 2000; i++) {
       const p = sampleUniform(space, rng);
-      expect(p.x as number).toBeGreaterThanOrEqual(-2);
-      expect(p.x as number).toBeLessThanOrEqual(2);
-      expect(p.lr as number).toBeGreaterThanOrEqual(1e-4);
-      expect(p.lr as number).toBeLessThanOrEqual(1);
-      expect(Number.isInteger(p.depth)).toBe(true);
+      const x = p.x as number;
+      const lr = p.lr as number;
+      const ok =
+        x >= -2 &&
+        x <= 2 &&
+        lr >= 1e-4 &&
+        lr <= 1 &&
+        Number.isInteger(p.depth) &&
+        ['a', 'b', 'c', 'd'].includes(p.booster as string);
+      if (!ok) bad.push(p);
       depths.add(p.depth as number);
-      expect(['a', 'b', 'c', 'd']).toContain(p.booster);
+      if (lr < 0.01) belowMidLog++;
     }
+    expect(bad).toEqual([]);
+    // log-uniform: half the mass lies below the geometric midpoint 1e-2 of [1e-4, 1]
+    expect(belowMidLog / 2000).toBeGreaterThan(0.45);
+    expect(belowMidLog / 2000).toBeLessThan(0.55);
     expect([...depths].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
