@@ -80,7 +80,7 @@ export function DataCell() {
               ))}
             </ul>
           )}
-          <div className="table-scroll">
+          <div className="table-scroll tall">
             <table className="grid" aria-label="Columns">
               <thead>
                 <tr>

@@ -175,7 +175,9 @@ export function ResultsCell() {
     >
       {!activeRun && <Empty title="No results yet">Results appear here when a run finishes.</Empty>}
       {r && !succeeded && (
-        <Empty title={`Run is ${r.status}`}>
+        <Empty
+          title={r.status === 'queued' || r.status === 'running' ? `Run is ${r.status}` : `Run ${r.status}`}
+        >
           {r.status === 'queued' || r.status === 'running'
             ? 'Results appear when it finishes.'
             : 'This run produced no results.'}

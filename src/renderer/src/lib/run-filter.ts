@@ -79,7 +79,10 @@ export function compareRuns(key: string, dir: 'asc' | 'desc'): (a: RunSummary, b
     const nb = vb === undefined || vb === null;
     if (na || nb) return na === nb ? 0 : na ? 1 : -1;
     if (typeof va === 'number' && typeof vb === 'number') return (va - vb) * sign;
-    return String(va).localeCompare(String(vb)) * sign;
+    // code-point order: localeCompare is ~10x slower and sorting 10,000 rows must stay well under 100 ms
+    const sa = String(va);
+    const sb = String(vb);
+    return (sa < sb ? -1 : sa > sb ? 1 : 0) * sign;
   };
 }
 

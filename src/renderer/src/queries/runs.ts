@@ -5,10 +5,38 @@ import { keys } from './keys';
 
 /** Every top-level run; the runs view filters and sorts them in memory (fast for 10,000 rows). */
 export const ALL_RUNS: RunListQuery = { limit: 100_000, parent: null };
+/** The newest runs, fetched first so the table paints before the full list arrives. */
+export const FIRST_RUNS: RunListQuery = { limit: 200, parent: null };
 
-export function useRuns(query: RunListQuery = ALL_RUNS) {
+export function useRuns(query: RunListQuery = ALL_RUNS, enabled = true) {
   const client = useClient();
-  return useQuery({ queryKey: keys.runsList(query), queryFn: () => client.call('runs.list', query) });
+  return useQuery({
+    queryKey: keys.runsList(query),
+    queryFn: () => client.call('runs.list', query),
+    enabled,
+  });
+}
+
+/**
+ * All runs in two steps: the newest page first (fast first paint), then the full list, requested
+ * only after the page so a busy backend answers the small query first.
+ */
+export function useAllRuns() {
+  const head = useRuns(FIRST_RUNS);
+  const more = !!head.data && head.data.total > head.data.runs.length;
+  const full = useRuns(ALL_RUNS, more);
+  const data = full.data ?? head.data;
+  return {
+    runs: data?.runs ?? [],
+    total: data?.total ?? 0,
+    complete: !!full.data || (!!head.data && !more),
+    isLoading: head.isLoading,
+    error: head.error ?? full.error,
+    refetch: () => {
+      void head.refetch();
+      if (more) void full.refetch();
+    },
+  };
 }
 
 const isLive = (status: string | undefined) => status === 'queued' || status === 'running';

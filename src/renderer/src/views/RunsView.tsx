@@ -3,7 +3,7 @@ import { useVirtualizer, observeElementRect } from '@tanstack/react-virtual';
 import type { RunSummary } from '../../../shared/api';
 import { Empty, InlineError, Loading } from '../components/Status';
 import { availableKeys, compareRuns, compileFilter, parseFilter } from '../lib/run-filter';
-import { useAppInfo, useRuns } from '../queries';
+import { useAllRuns, useAppInfo } from '../queries';
 import { useUi } from '../stores/ui';
 import { BASE_COLUMN_KEYS, columnFor, defaultColumns, type Column } from './columns';
 
@@ -65,7 +65,7 @@ const Row = memo(function Row({ run, columns, selected, index, top, template }: 
 });
 
 export function RunsView() {
-  const runs = useRuns();
+  const runs = useAllRuns();
   const info = useAppInfo();
   const selected = useUi((s) => s.selectedRuns);
   const clearSelection = useUi((s) => s.clearSelection);
@@ -76,17 +76,19 @@ export function RunsView() {
   const [extraColumns, setExtraColumns] = useState<string[] | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const all = useMemo(() => runs.data?.runs ?? [], [runs.data]);
+  const all = runs.runs;
   const keys = useMemo(() => availableKeys(all), [all]);
   const columnKeys = extraColumns ?? defaultColumns(info.data?.primaryMetric, keys.metrics);
   const columns = useMemo(() => columnKeys.map(columnFor), [columnKeys]);
   const template = `36px ${columns.map((c) => `${c.width}px`).join(' ')}`;
 
   const parsed = useMemo(() => parseFilter(filterText), [filterText]);
-  const rows = useMemo(() => {
-    const pred = compileFilter(parsed.ok ? parsed.clauses : [], search);
-    return all.filter(pred).sort(compareRuns(sort.key, sort.dir));
-  }, [all, parsed, search, sort]);
+  // sort once per list/sort change; filtering keeps that order, so typing only pays for the filter
+  const sorted = useMemo(() => [...all].sort(compareRuns(sort.key, sort.dir)), [all, sort]);
+  const rows = useMemo(
+    () => sorted.filter(compileFilter(parsed.ok ? parsed.clauses : [], search)),
+    [sorted, parsed, search],
+  );
   const selectedSet = useMemo(() => new Set(selected), [selected]);
 
   // no React Compiler here: the virtualizer's getters must be read fresh on every render
@@ -112,8 +114,8 @@ export function RunsView() {
   const removeColumn = (key: string) => setExtraColumns(columnKeys.filter((k) => k !== key));
 
   if (runs.isLoading) return <Loading what="runs" />;
-  if (runs.isError)
-    return <InlineError what="Could not list runs" error={runs.error} onRetry={() => void runs.refetch()} />;
+  if (runs.error && !all.length)
+    return <InlineError what="Could not list runs" error={runs.error} onRetry={runs.refetch} />;
 
   return (
     <section className="view runs-view" aria-labelledby="runs-title" data-view="runs">
