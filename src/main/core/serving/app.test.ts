@@ -430,6 +430,10 @@ describe('scoring server without a champion', () => {
   });
 });
 
+async function metricsText(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
 describe('scoring app mounted in a host app', () => {
   it('scores under a path prefix', async () => {
     const scoring = createScoringApp({
@@ -452,6 +456,10 @@ describe('scoring app mounted in a host app', () => {
       );
       expect((await fetch(`${url}/health`)).status).toBe(200);
       expect((await fetch(`${url}/docs`)).url).toBe(`${url}/docs/`);
+      // through Express's router (trailing slash): same handler, counted once
+      expect((await post(`${url}/score/`, '{"x": 2}')).status).toBe(200);
+      const text = await metricsText(url);
+      expect(text).toMatch(/request_duration_seconds_count\{route="\/score",status="200"\} 2/);
     } finally {
       scoring.close();
       server.closeAllConnections();

@@ -90,7 +90,13 @@ export function createScoringApp(options: ScoringAppOptions): ScoringApp {
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const t0 = performance.now();
-    res.on('finish', () => metrics.request(routeLabel(req), res.statusCode, (performance.now() - t0) / 1000));
+    res.on('finish', () => {
+      const route = routeLabel(req);
+      // the scoring handlers record their own requests (they usually bypass Express altogether)
+      if (route !== '/score' && route !== '/invocations') {
+        metrics.request(route, res.statusCode, (performance.now() - t0) / 1000);
+      }
+    });
     next();
   });
 
