@@ -268,12 +268,7 @@ export function register(program: Command): void {
     )
     .option('--experiment <name>', 'only this experiment')
     .option('--status <status>', 'only runs with this status (repeatable)', collect, [])
-    .option(
-      '--filter <expr>',
-      'e.g. params.model.algorithm=gbdt, metrics.roc_auc>=0.8 (repeatable, ANDed)',
-      collect,
-      [],
-    )
+    .option('--filter <expr...>', 'e.g. params.model.algorithm=gbdt metrics.roc_auc>=0.8 (all must hold)', [])
     .option('--sort <key[:dir]>', 'e.g. metrics.roc_auc:desc, started_at, -params.model.max_depth')
     .option('--limit <n>', 'at most n runs', '50')
     .option('--offset <n>', 'skip n runs')
