@@ -208,8 +208,11 @@ describe('scoring server API', () => {
     );
     await new Promise((r) => setTimeout(r, 50));
     sock.destroy();
-    await new Promise((r) => setTimeout(r, 50));
-    const text = await (await fetch(`${srv.url}/metrics`)).text();
+    let text = '';
+    for (let i = 0; i < 100 && !text.includes('status="499"'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      text = await (await fetch(`${srv.url}/metrics`)).text();
+    }
     expect(text).toMatch(/errors_total\{route="\/score",status="499"\} 1/);
     expect(srv.logs.filter((l) => l.includes('failed'))).toEqual([]);
   });

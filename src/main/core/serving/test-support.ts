@@ -132,3 +132,12 @@ export async function startTestServer(
     },
   };
 }
+
+/** Polls `cond` every 5 ms until it holds; fails after `timeoutMs` (generous: CI machines are busy). */
+export async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
