@@ -159,21 +159,25 @@ describe('tune', () => {
   });
 
   it('honours a real time budget', async () => {
+    // load-independent: no evaluation starts after the budget, and the search did not stop before it
     const t0 = performance.now();
+    const starts: number[] = [];
     const { trials } = await tune(
       base({
         nTrials: 10_000,
         timeoutS: 0.15,
         objective: async (p) => {
+          starts.push(performance.now());
           await new Promise((r) => setTimeout(r, 10));
           return quality(p);
         },
       }),
     );
-    const elapsed = performance.now() - t0;
-    expect(trials.length).toBeGreaterThan(3);
-    expect(trials.length).toBeLessThan(17);
-    expect(elapsed).toBeLessThan(400);
+    expect(trials.length).toBeGreaterThanOrEqual(1);
+    expect(trials.length).toBeLessThan(10_000);
+    expect(trials.length).toBe(starts.length);
+    expect(Math.max(...starts) - starts[0]).toBeLessThan(150);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
   });
 
   it('tpe with nTrials = Infinity runs until the timeout', async () => {
