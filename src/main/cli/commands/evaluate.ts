@@ -18,6 +18,9 @@ interface EvaluateOptions {
   version?: string;
   dataDir?: string;
   registryPath?: string;
+  randomState?: string;
+  calibrationSize?: string;
+  set: string[];
   split: string;
   output?: string;
   json?: boolean;
@@ -35,6 +38,17 @@ export function register(program: Command): void {
     .option('--version <n>', 'with --use-registry: this version instead of the champion')
     .option('--data-dir <dir>', 'override data.data_dir')
     .option('--registry-path <dir>', 'override serving.model_registry_path')
+    .option('--random-state <n>', 'override data.random_state (must match the training run)')
+    .option(
+      '--calibration-size <fraction>',
+      'accepted for symmetry with train; the test split does not depend on it',
+    )
+    .option(
+      '--set <key=value>',
+      'override any config key (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [],
+    )
     .option(
       '--split <which>',
       "'test' (the training run's test split: same seed, same rows) or 'all'",
