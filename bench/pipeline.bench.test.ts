@@ -5,9 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   generateData,
   lastJsonLine,
+  profileOurs,
   parseTimeV,
   parseTrainJson,
   runMeasured,
+  runOurs,
   runPeer,
   summarise,
   type SideResult,
@@ -55,6 +57,7 @@ describe('pipeline bench: parsing', () => {
       brier: 0.03,
       n_test: 100,
       phases: {},
+      phase_cpu: {},
     });
     const s = summarise(1000, side(10, 0.9, 300), {
       default: side(80, 0.9021, 650),
@@ -126,6 +129,26 @@ describe.skipIf(!havePeer)('pipeline bench: the peer contract', () => {
       expect.arrayContaining(['import', 'load', 'features', 'fit', 'calib', 'predict', 'save']),
     );
     expect(peer.peak_rss_mb).toBeGreaterThan(20);
+    expect(peer.phase_cpu.fit).toBeGreaterThan(0);
+    expect(peer.phase_cpu.total).toBeGreaterThanOrEqual(peer.phase_cpu.fit);
     expect(existsSync(path.join(work, 'model', 'model.json'))).toBe(true);
+  }, 120_000);
+
+  it('runs mlsys train on the same data and profiles runPipeline', async () => {
+    const data = path.join(work, 'c3000');
+    if (!existsSync(path.join(data, 'usage_actions.csv')))
+      expect((await generateData(PEER_DIR, 3000, 0, data)).code).toBe(0);
+    const ours = await runOurs(data, path.join(work, 'home'));
+    expect(ours.roc_auc).toBeGreaterThan(0.6);
+    expect(ours.roc_auc_raw).toBeGreaterThan(0.6);
+    expect(ours.pipeline_s).toBeGreaterThan(0);
+    expect(ours.wall_s).toBeGreaterThan(ours.pipeline_s);
+    expect(ours.peak_rss_mb).toBeGreaterThan(50);
+    expect(existsSync(path.join(work, 'home', 'registry'))).toBe(true);
+    const prof = await profileOurs(data, path.join(work, 'profile'));
+    expect(prof.roc_auc).toBeCloseTo(ours.roc_auc, 10); // same seed, same data → same model
+    expect(Object.keys(prof.seconds)).toEqual(expect.arrayContaining(['load', 'features', 'fit', 'total']));
+    expect(prof.cpu.total).toBeGreaterThan(0);
+    expect(prof.cpu.training).toBeGreaterThan(0);
   }, 120_000);
 });

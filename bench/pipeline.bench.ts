@@ -224,6 +224,8 @@ export interface SideResult {
   brier: number;
   n_test: number | null;
   phases: Record<string, number>;
+  /** CPU seconds (all threads) per phase, where known. */
+  phase_cpu: Record<string, number>;
 }
 
 export function generateData(
@@ -294,6 +296,7 @@ export async function runPeer(
     brier: num(r.brier),
     n_test: typeof r.n_test === 'number' ? r.n_test : null,
     phases,
+    phase_cpu: { fit: num(r.fit_cpu_s), total: num(r.cpu_s) },
   };
 }
 
@@ -351,6 +354,7 @@ export async function runOurs(dataDir: string, home: string): Promise<SideResult
     brier: calibrated('brier'),
     n_test: null,
     phases,
+    phase_cpu: {},
   };
 }
 
@@ -361,7 +365,7 @@ export async function runOurs(dataDir: string, home: string): Promise<SideResult
 export async function profileOurs(
   dataDir: string,
   outDir: string,
-): Promise<{ seconds: Record<string, number>; roc_auc: number }> {
+): Promise<{ seconds: Record<string, number>; cpu: Record<string, number>; roc_auc: number }> {
   const m = await runMeasured(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-profile', dataDir, outDir],
@@ -369,22 +373,40 @@ export async function profileOurs(
   );
   if (m.code !== 0) throw new Error(`profile run exited ${m.code}:\n${m.stderr.slice(-4000)}`);
   const r = lastJsonLine(m.stdout);
-  const seconds: Record<string, number> = {};
-  for (const [k, v] of Object.entries(obj(r.seconds))) if (typeof v === 'number') seconds[k] = v;
-  return { seconds, roc_auc: num(obj(r.metrics).roc_auc_calibrated) };
+  const numbers = (v: unknown) =>
+    Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  return {
+    seconds: numbers(r.seconds),
+    cpu: numbers(r.cpu),
+    roc_auc: num(obj(r.metrics).roc_auc_calibrated),
+  };
 }
 
+/** Runs the pipeline in this process; CPU seconds (all threads) are booked to the progress stage. */
 async function childProfile(dataDir: string, outDir: string): Promise<void> {
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const cpu: Record<string, number> = {};
+  let stage = 'startup';
+  let mark = 0;
+  const book = (next: string) => {
+    const now = cpuNow();
+    cpu[stage] = (cpu[stage] ?? 0) + now - mark;
+    stage = next;
+    mark = now;
+  };
   const { loadConfig } = await import('../src/main/core/config/load');
   const { runPipeline } = await import('../src/main/core/training/pipeline');
   const resolved = await loadConfig(path.join(ROOT, PARITY_CONFIG), { env: {}, overrides: { dataDir } });
-  const result = await runPipeline({
-    run_id: 'profile',
-    config_yaml: resolved.yaml,
-    out_dir: outDir,
-    base_dir: ROOT,
-  });
-  console.log(JSON.stringify({ seconds: result.seconds, metrics: result.metrics }));
+  const result = await runPipeline(
+    { run_id: 'profile', config_yaml: resolved.yaml, out_dir: outDir, base_dir: ROOT },
+    { onProgress: (p) => p.stage !== stage && book(p.stage) },
+  );
+  book('done');
+  cpu.total = cpuNow();
+  console.log(JSON.stringify({ seconds: result.seconds, cpu, metrics: result.metrics }));
 }
 
 // ----------------------------------------------------------------------------------------- summary
@@ -477,6 +499,8 @@ function table(
   ];
   const phaseNames = [...new Set(sides.flatMap(([, x]) => Object.keys(x?.phases ?? {})))];
   for (const k of phaseNames) lines.push(row(`phase ${k} (s)`, (x) => x.phases[k] ?? NaN));
+  const cpuNames = [...new Set(sides.flatMap(([, x]) => Object.keys(x?.phase_cpu ?? {})))];
+  for (const k of cpuNames) lines.push(row(`CPU in ${k} (s)`, (x) => x.phase_cpu[k] ?? NaN));
   return lines.join('\n');
 }
 
@@ -546,6 +570,7 @@ async function main(): Promise<void> {
         if (profile && Object.keys(ours.phases).length === 0) {
           const pr = await profileOurs(dataDir, path.join(work, `profile_${companies}_${Date.now()}`));
           ours.phases = pr.seconds;
+          ours.phase_cpu = pr.cpu;
           console.log(
             `[${companies}] ours: phase timings from a second, in-process runPipeline run ` +
               `(total ${fmt(pr.seconds.total)} s, AUC ${fmt(pr.roc_auc, 5)})`,
