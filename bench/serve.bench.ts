@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- serve [--work DIR] [--duration 15s] [--conns 32] [--threads 2] [--skip-peer]`
+ * `npm run bench -- serve [--work DIR] [--duration 15s] [--conns 32] [--threads 2] [--skip-peer] [--skip-bundle]`
  *
  * Our scoring server against the Python peer (FastAPI + XGBoost, one uvicorn worker) in
  * ../shared/bench, same model size (200 trees, depth 6, eta 0.1), same data, same load generator
@@ -10,7 +10,9 @@
  * model is GbdtClassifier trained on the peer's encoded training split (dumped by importing
  * peer_train, so the features are the peer's) and served through createScoringApp with a
  * ScoringModel that encodes raw records with the peer's encoders. --work DIR keeps the data and
- * both models between runs. Ends with one JSON line {"bench":"serve",...}.
+ * both models between runs. A third scenario serves a bundle trained by `mlsys train` with
+ * config/experiments/peer_parity.yaml through the registry (--skip-bundle leaves it out).
+ * Writes bench/results/serve.md and ends with one JSON line {"bench":"serve",...}.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,8 @@ import path from 'node:path';
 import { GbdtClassifier } from '../src/main/core/models/gbdt/index';
 import type { SerializedModel } from '../src/main/core/models/types';
 import { createScoringApp } from '../src/main/core/serving';
-import type { ScoringModel } from '../src/main/core/serving/types';
+import { createChampionSource } from '../src/main/core/serving/champion-source';
+import type { ChampionSource, ScoringModel } from '../src/main/core/serving/types';
 import type { InputSignature } from '../src/shared/model/signature';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -39,6 +42,7 @@ const WARMUP = argStr('warmup') ?? '3s';
 const CONNS = Number(argStr('conns') ?? 32);
 const THREADS = Number(argStr('threads') ?? 2);
 const SKIP_PEER = process.argv.includes('--skip-peer');
+const SKIP_BUNDLE = process.argv.includes('--skip-bundle');
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
@@ -256,6 +260,70 @@ async function wrk(url: string, body: string, scenario: string, nrec: number): P
   return r;
 }
 
+/** `mlsys train` with the peer-parity config into WORK/registry (kept between runs with --work). */
+function trainBundle(): string {
+  const registry = path.join(WORK, 'registry');
+  if (existsSync(path.join(registry, 'registry.db'))) return registry;
+  console.log('training a bundle with mlsys train (config/experiments/peer_parity.yaml)…');
+  const t = performance.now();
+  run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'src/main/cli/index.ts'),
+      'train',
+      '--config',
+      path.join(ROOT, 'config/experiments/peer_parity.yaml'),
+      '--data-dir',
+      DATA,
+      '--registry-path',
+      registry,
+      '--no-progress',
+    ],
+    { MLSYS_HOME: path.join(WORK, 'home') },
+  );
+  console.log(`  trained and registered in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return registry;
+}
+
+/** Serves `source` with createScoringApp, checks served = direct probabilities, runs both wrk loads. */
+async function serveAndLoad(
+  source: ChampionSource,
+  label: string,
+  samples: Record<string, unknown>[],
+  body1: string,
+  body100: string,
+): Promise<WrkResult[]> {
+  const scoring = createScoringApp({ source, modelName: 'hubspot-conversion', log: () => {} });
+  await scoring.ready();
+  const model = scoring.current();
+  if (!model) throw new Error(`${label}: no champion to serve`);
+  const server: Server = await new Promise((resolve) => {
+    const s = scoring.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/score`;
+  try {
+    const served = (await (
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: readFileSync(body100),
+      })
+    ).json()) as { predictions: { probability: number }[] };
+    const direct = model.predict(samples.slice(0, 100));
+    const parity = Math.max(...served.predictions.map((p, i) => Math.abs(p.probability - direct[i])));
+    console.log(`${label}: parity max |served - direct| over 100 records = ${parity.toExponential(2)}`);
+    if (!(parity < 1e-12)) throw new Error(`${label}: served probabilities differ from the model`);
+    console.log(`${label}: wrk -t${THREADS} -c${CONNS} -d${DURATION} (after ${WARMUP} warm-up)…`);
+    return [await wrk(url, body1, 'single', 1), await wrk(url, body100, 'batch100', 100)];
+  } finally {
+    scoring.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
+
 // ------------------------------------------------------------------------------------------- main
 async function main(): Promise<void> {
   console.log(`work folder ${WORK}`);
@@ -272,35 +340,33 @@ async function main(): Promise<void> {
   writeFileSync(body1, JSON.stringify({ records: samples.slice(0, 1) }));
   writeFileSync(body100, JSON.stringify({ records: samples.slice(0, 100) }));
 
-  const scoring = createScoringApp({
-    source: { stamp: () => 1, load: async () => model },
-    modelName: 'hubspot-conversion',
-  });
-  await scoring.ready();
-  const server: Server = await new Promise((resolve) => {
-    const s = scoring.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/score`;
+  const ours = await serveAndLoad(
+    { stamp: () => 1, load: async () => model },
+    'ours',
+    samples,
+    body1,
+    body100,
+  );
+  const [ours1, ours100] = ours;
 
-  // parity: served probabilities = the model's own, for the 100 sample records
-  const served = (await (
-    await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: readFileSync(body100),
-    })
-  ).json()) as { predictions: { probability: number }[] };
-  const direct = model.predict(samples.slice(0, 100));
-  const parity = Math.max(...served.predictions.map((p, i) => Math.abs(p.probability - direct[i])));
-  console.log(`parity: max |served - direct| over 100 records = ${parity.toExponential(2)}`);
-  if (!(parity < 1e-12)) throw new Error('served probabilities differ from the model');
-
-  console.log(`ours: wrk -t${THREADS} -c${CONNS} -d${DURATION} (after ${WARMUP} warm-up)…`);
-  const ours1 = await wrk(url, body1, 'single', 1);
-  const ours100 = await wrk(url, body100, 'batch100', 100);
-  scoring.close();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  // the full product path: a bundle trained by `mlsys train` (peer-parity config: 200 trees, depth 6,
+  // eta 0.1, isotonic calibration), served from the registry with its own feature pipeline
+  let bundle: WrkResult[] | undefined;
+  let bundleError: string | undefined;
+  if (!SKIP_BUNDLE) {
+    try {
+      const registry = trainBundle();
+      const source = createChampionSource(registry, 'hubspot-conversion');
+      try {
+        bundle = await serveAndLoad(source, 'bundle', samples, body1, body100);
+      } finally {
+        source.close();
+      }
+    } catch (err) {
+      bundleError = (err as Error).message.split('\n').slice(0, 3).join(' ');
+      console.log(`bundle scenario skipped: ${bundleError}`);
+    }
+  }
 
   let peer1: WrkResult | undefined;
   let peer100: WrkResult | undefined;
@@ -334,6 +400,7 @@ async function main(): Promise<void> {
   );
   console.log(`ours  ${fmt(ours1)}\n      ${fmt(ours100)}`);
   console.log(`peer  ${fmt(peer1)}\n      ${fmt(peer100)}`);
+  if (bundle) console.log(`bundle ${fmt(bundle[0])}\n       ${fmt(bundle[1])}`);
   const rpsRatio = peer1 ? round(ours1.req_per_s / peer1.req_per_s) : null;
   const rowsRatio = peer100 ? round(ours100.records_per_s / peer100.records_per_s) : null;
   console.log(`\nsingle-record req/s ratio ${rpsRatio} (target ≥ 3), p99 ${ours1.p99_ms} ms (target ≤ 5)`);
@@ -351,13 +418,19 @@ async function main(): Promise<void> {
     peer_batch_rows_per_s: peer100?.records_per_s ?? null,
     batch_rows_ratio: rowsRatio,
     batch_p99_ms: ours100.p99_ms,
-    non_2xx: ours1.non_2xx + ours100.non_2xx,
+    non_2xx: ours1.non_2xx + ours100.non_2xx + (bundle ? bundle[0].non_2xx + bundle[1].non_2xx : 0),
+    bundle_rps: bundle ? round(bundle[0].req_per_s, 1) : null,
+    bundle_rps_ratio: bundle && peer1 ? round(bundle[0].req_per_s / peer1.req_per_s) : null,
+    bundle_p99_ms: bundle ? bundle[0].p99_ms : null,
+    bundle_batch_rows_ratio:
+      bundle && peer100 ? round(bundle[1].records_per_s / peer100.records_per_s) : null,
+    bundle_error: bundleError ?? null,
     conns: CONNS,
     duration: DURATION,
     our_fit_s: fit_s === null ? null : round(fit_s),
-    details: { ours: [ours1, ours100], peer: [peer1 ?? null, peer100 ?? null] },
+    details: { ours: [ours1, ours100], peer: [peer1 ?? null, peer100 ?? null], bundle: bundle ?? null },
   };
-  writeReport(result, [ours1, ours100], [peer1, peer100]);
+  writeReport(result, [ours1, ours100], [peer1, peer100], bundle);
   console.log(JSON.stringify(result));
 }
 
@@ -366,11 +439,13 @@ function writeReport(
   result: Record<string, unknown>,
   ours: WrkResult[],
   peer: (WrkResult | undefined)[],
+  bundle: WrkResult[] | undefined,
 ): void {
   const row = (who: string, r: WrkResult | undefined) =>
     r
       ? `| ${who} | ${r.scenario} | ${r.req_per_s.toFixed(0)} | ${r.records_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.non_2xx} | ${r.server_cpu_s ?? ''} | ${r.bg_cpu_frac ?? ''} |`
       : `| ${who} | — | skipped | | | | | | |`;
+  const bundleNote = result.bundle_error ? `\n\nBundle scenario skipped: ${String(result.bundle_error)}` : '';
   const args = process.argv.slice(2).filter((a, i, all) => a !== '--work' && all[i - 1] !== '--work');
   const md = `# serve benchmark — scoring server vs the Python peer
 
@@ -390,18 +465,26 @@ ${DURATION}, on the same 2 cores as the server (one run each, ours first). "othe
 the machine used by processes other than the server and wrk during the run (other agents share
 this box), so absolute figures move with it; the ratios compare runs a minute apart.
 
+"ours, mlsys-trained bundle" is the full product path: \`mlsys train --config
+config/experiments/peer_parity.yaml\` (same data, 200 trees, depth 6, eta 0.1, isotonic calibration)
+registers a ModelBundle, and the server loads the champion through \`createChampionSource\` (registry,
+sha256 check, the bundle's own feature pipeline and calibrator), exactly as \`mlsys serve\` does.${bundleNote}
+
 | server | body | req/s | rows/s | p50 ms | p99 ms | non-2xx | server CPU s | other load |
 |---|---|---|---|---|---|---|---|---|
 ${row('ours', ours[0])}
 ${row('ours', ours[1])}
 ${row('peer', peer[0])}
 ${row('peer', peer[1])}
+${row('ours, mlsys-trained bundle', bundle?.[0])}
+${row('ours, mlsys-trained bundle', bundle?.[1])}
 
 | figure | value | target |
 |---|---|---|
 | single-record req/s, ours / peer | ${result.rps_ratio ?? 'n/a'} | ≥ 3 |
 | single-record p99 at ${CONNS} connections | ${result.p99_ms} ms | ≤ 5 ms |
 | 100-record batches rows/s, ours / peer | ${result.batch_rows_ratio ?? 'n/a'} | ≥ 5 |
+| the same with the mlsys-trained bundle: req/s ratio, p99, rows/s ratio | ${result.bundle_rps_ratio ?? 'n/a'}, ${result.bundle_p99_ms ?? 'n/a'} ms, ${result.bundle_batch_rows_ratio ?? 'n/a'} | |
 
 Served probabilities equal the model's own for the 100 sample records (max difference 0).
 
