@@ -3,6 +3,9 @@
  * (Shared)ArrayBuffers plus a small control block. The coordinator writes a batch description, runs
  * an op on every thread, and each thread does its share (see kernels.ts).
  */
+import { type WasmMemory, wasmApi } from './wasm-api';
+import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
+
 export interface BoardSpec {
   rows: number;
   cols: number;
@@ -16,6 +19,8 @@ export interface BoardSpec {
   /** Most leaves of one tree. */
   maxLeaves: number;
   subsampled: boolean;
+  /** Run the wasm kernels (every thread loads them over the shared memory). */
+  wasm: boolean;
 }
 
 /** Rows per loss partial sum; fixed so the summation order does not depend on the thread count. */
@@ -38,65 +43,74 @@ export const OP_UPDATE = 5;
 export const OP_SAMPLE = 6;
 export const OP_EXIT = 7;
 
-type Buf = ArrayBuffer | SharedArrayBuffer;
+/** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
+export const WASM_RESERVED = 65536;
+const PAGE = 65536;
 
-export type BoardBuffers = Record<string, Buf>;
-
-function layout(s: BoardSpec): Record<string, number> {
+function sizes(s: BoardSpec): [string, number][] {
   const n = s.rows;
   const T = s.threads;
-  return {
-    binsRow: n * s.cols,
-    binsCol: n * s.cols,
-    offsets: 4 * (s.cols + 1),
-    grad: 8 * n,
-    hess: 8 * n,
-    gradS: s.subsampled ? 8 * n : 0,
-    hessS: s.subsampled ? 8 * n : 0,
-    mask: s.subsampled ? n : 0,
-    margin: 8 * n,
-    y: n,
-    idx: 4 * n,
-    tmpL: T > 1 ? 4 * n : 0,
-    tmpR: 4 * n,
-    hist: 8 * s.slots * s.histLen,
-    priv: 8 * (T - 1) * 2 * s.maxBatch * s.histLen,
-    nodeStart: 4 * s.maxBatch,
-    nodeEnd: 4 * s.maxBatch,
-    nodeFeature: 4 * s.maxBatch,
-    lut: 256 * s.maxBatch,
-    cntL: 4 * s.maxBatch * T,
-    taskStart: 8 * s.maxBatch,
-    taskEnd: 8 * s.maxBatch,
-    taskSlot: 8 * s.maxBatch,
-    taskSib: 8 * s.maxBatch,
-    leafStart: 4 * s.maxLeaves,
-    leafEnd: 4 * s.maxLeaves,
-    leafValue: 8 * s.maxLeaves,
-    lossPart: 8 * Math.max(1, Math.ceil(n / LOSS_CHUNK)),
-    fparams: 8 * 4,
-    ctrl: 4 * CTRL_LEN,
-  };
+  return [
+    ['binsRow', n * s.cols],
+    ['binsCol', n * s.cols],
+    ['offsets', 4 * (s.cols + 1)],
+    ['gpair', 16 * n],
+    ['gpairS', s.subsampled ? 16 * n : 0],
+    ['mask', s.subsampled ? n : 0],
+    ['margin', 8 * n],
+    ['y', n],
+    ['idx', 4 * n],
+    ['tmpL', T > 1 ? 4 * n : 0],
+    ['tmpR', 4 * n],
+    ['hist', 8 * s.slots * s.histLen],
+    ['priv', 8 * (T - 1) * 2 * s.maxBatch * s.histLen],
+    ['nodeStart', 4 * s.maxBatch],
+    ['nodeEnd', 4 * s.maxBatch],
+    ['nodeFeature', 4 * s.maxBatch],
+    ['lut', 256 * s.maxBatch],
+    ['cntL', 4 * s.maxBatch * T],
+    ['taskStart', 8 * s.maxBatch],
+    ['taskEnd', 8 * s.maxBatch],
+    ['taskSlot', 8 * s.maxBatch],
+    ['taskSib', 8 * s.maxBatch],
+    ['leafStart', 4 * s.maxLeaves],
+    ['leafEnd', 4 * s.maxLeaves],
+    ['leafValue', 8 * s.maxLeaves],
+    ['lossPart', 8 * Math.max(1, Math.ceil(n / LOSS_CHUNK))],
+    ['fparams', 8 * 4],
+    ['ctrl', 4 * CTRL_LEN],
+  ];
 }
 
-export function allocateBuffers(spec: BoardSpec): BoardBuffers {
-  const shared = spec.threads > 1;
-  const out: BoardBuffers = {};
-  for (const [name, bytes] of Object.entries(layout(spec))) {
-    out[name] = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+/** Byte offset of every array in the board's single memory (16-byte aligned), and the total size. */
+export function boardLayout(spec: BoardSpec): { offsets: Record<string, number>; bytes: number } {
+  const offsets: Record<string, number> = {};
+  let at = WASM_RESERVED;
+  for (const [name, bytes] of sizes(spec)) {
+    offsets[name] = at;
+    at += Math.ceil(bytes / 16) * 16;
   }
-  return out;
+  return { offsets, bytes: at };
+}
+
+/**
+ * One shared WebAssembly.Memory holds the whole board, so wasm kernels and every thread see the same
+ * arrays (typed-array views over memory.buffer, a SharedArrayBuffer).
+ */
+export function allocateMemory(spec: BoardSpec): WasmMemory {
+  const pages = Math.ceil(boardLayout(spec).bytes / PAGE);
+  if (pages > 65536) throw new RangeError('GBDT: training data too large for a 4 GB wasm memory');
+  return new wasmApi.Memory({ initial: pages, maximum: 65536, shared: true });
 }
 
 export class Board {
   readonly binsRow: Uint8Array;
   readonly binsCol: Uint8Array;
   readonly offsets: Int32Array;
-  readonly grad: Float64Array;
-  readonly hess: Float64Array;
-  /** Gradients the histograms read: the subsampled copies, or grad/hess themselves. */
-  readonly gradS: Float64Array;
-  readonly hessS: Float64Array;
+  /** Gradient and hessian per row, interleaved. */
+  readonly gpair: Float64Array;
+  /** Pairs the histograms read: the subsampled copy, or gpair itself. */
+  readonly gpairS: Float64Array;
   readonly mask: Uint8Array;
   readonly margin: Float64Array;
   readonly y: Uint8Array;
@@ -121,42 +135,53 @@ export class Board {
   /** [scale_pos_weight, gradient quantisation scale, 1 = compute the training loss]. */
   readonly fparams: Float64Array;
   readonly ctrl: Int32Array;
+  /** Byte offset of each array in the memory (for wasm kernels). */
+  readonly ptr: Record<string, number>;
+  /** The wasm kernels over this memory, or null for the TS kernels. */
+  readonly wasm: WasmKernels | null;
 
   constructor(
     readonly spec: BoardSpec,
-    readonly buffers: BoardBuffers,
+    readonly memory: WasmMemory,
   ) {
-    const b = buffers;
-    this.binsRow = new Uint8Array(b.binsRow);
-    this.binsCol = new Uint8Array(b.binsCol);
-    this.offsets = new Int32Array(b.offsets);
-    this.grad = new Float64Array(b.grad);
-    this.hess = new Float64Array(b.hess);
-    this.gradS = spec.subsampled ? new Float64Array(b.gradS) : this.grad;
-    this.hessS = spec.subsampled ? new Float64Array(b.hessS) : this.hess;
-    this.mask = new Uint8Array(b.mask);
-    this.margin = new Float64Array(b.margin);
-    this.y = new Uint8Array(b.y);
-    this.idx = new Uint32Array(b.idx);
-    this.tmpL = new Uint32Array(b.tmpL);
-    this.tmpR = new Uint32Array(b.tmpR);
-    this.hist = new Float64Array(b.hist);
-    this.priv = new Float64Array(b.priv);
-    this.nodeStart = new Int32Array(b.nodeStart);
-    this.nodeEnd = new Int32Array(b.nodeEnd);
-    this.nodeFeature = new Int32Array(b.nodeFeature);
-    this.lut = new Uint8Array(b.lut);
-    this.cntL = new Int32Array(b.cntL);
-    this.taskStart = new Int32Array(b.taskStart);
-    this.taskEnd = new Int32Array(b.taskEnd);
-    this.taskSlot = new Int32Array(b.taskSlot);
-    this.taskSib = new Int32Array(b.taskSib);
-    this.leafStart = new Int32Array(b.leafStart);
-    this.leafEnd = new Int32Array(b.leafEnd);
-    this.leafValue = new Float64Array(b.leafValue);
-    this.lossPart = new Float64Array(b.lossPart);
-    this.fparams = new Float64Array(b.fparams);
-    this.ctrl = new Int32Array(b.ctrl);
+    const { offsets } = boardLayout(spec);
+    this.ptr = { ...offsets, gpairS: spec.subsampled ? offsets.gpairS : offsets.gpair };
+    this.wasm = spec.wasm ? loadWasmKernels(memory) : null;
+    if (spec.wasm && !this.wasm) throw new Error('GBDT: wasm kernels requested but not loadable');
+    const buf = memory.buffer;
+    const n = spec.rows;
+    const T = spec.threads;
+    const u8 = (name: string, len: number): Uint8Array => new Uint8Array(buf, offsets[name], len);
+    const i32 = (name: string, len: number): Int32Array => new Int32Array(buf, offsets[name], len);
+    const f64 = (name: string, len: number): Float64Array => new Float64Array(buf, offsets[name], len);
+    this.binsRow = u8('binsRow', n * spec.cols);
+    this.binsCol = u8('binsCol', n * spec.cols);
+    this.offsets = i32('offsets', spec.cols + 1);
+    this.gpair = f64('gpair', 2 * n);
+    this.gpairS = spec.subsampled ? f64('gpairS', 2 * n) : this.gpair;
+    this.mask = u8('mask', spec.subsampled ? n : 0);
+    this.margin = f64('margin', n);
+    this.y = u8('y', n);
+    this.idx = new Uint32Array(buf, offsets.idx, n);
+    this.tmpL = new Uint32Array(buf, offsets.tmpL, T > 1 ? n : 0);
+    this.tmpR = new Uint32Array(buf, offsets.tmpR, n);
+    this.hist = f64('hist', spec.slots * spec.histLen);
+    this.priv = f64('priv', (T - 1) * 2 * spec.maxBatch * spec.histLen);
+    this.nodeStart = i32('nodeStart', spec.maxBatch);
+    this.nodeEnd = i32('nodeEnd', spec.maxBatch);
+    this.nodeFeature = i32('nodeFeature', spec.maxBatch);
+    this.lut = u8('lut', 256 * spec.maxBatch);
+    this.cntL = i32('cntL', spec.maxBatch * T);
+    this.taskStart = i32('taskStart', 2 * spec.maxBatch);
+    this.taskEnd = i32('taskEnd', 2 * spec.maxBatch);
+    this.taskSlot = i32('taskSlot', 2 * spec.maxBatch);
+    this.taskSib = i32('taskSib', 2 * spec.maxBatch);
+    this.leafStart = i32('leafStart', spec.maxLeaves);
+    this.leafEnd = i32('leafEnd', spec.maxLeaves);
+    this.leafValue = f64('leafValue', spec.maxLeaves);
+    this.lossPart = f64('lossPart', Math.max(1, Math.ceil(n / LOSS_CHUNK)));
+    this.fparams = f64('fparams', 4);
+    this.ctrl = i32('ctrl', CTRL_LEN);
   }
 }
 

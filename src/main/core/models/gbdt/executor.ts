@@ -32,7 +32,7 @@ export class ThreadPoolExecutor implements Executor {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let t = 1; t < board.spec.threads; t++) {
-      const w = startGbdtWorker({ spec: board.spec, buffers: board.buffers, thread: t });
+      const w = startGbdtWorker({ spec: board.spec, memory: board.memory, thread: t });
       workers.push(w);
       ready.push(
         new Promise<void>((resolve, reject) => {

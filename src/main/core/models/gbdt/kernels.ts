@@ -65,6 +65,21 @@ function partitionInPlace(b: Board): void {
     const e = nodeEnd[i];
     const colBase = nodeFeature[i] * n;
     const lb = i << 8;
+    if (b.wasm) {
+      const nl = b.wasm.partition(
+        b.ptr.idx,
+        s,
+        e,
+        b.ptr.binsCol + colBase,
+        b.ptr.lut + lb,
+        b.ptr.idx,
+        b.ptr.tmpR,
+        0,
+      );
+      idx.set(tmpR.subarray(0, e - s - nl), s + nl);
+      cntL[i] = nl;
+      continue;
+    }
     let l = s;
     let r = 0;
     for (let p = s; p < e; p++) {
@@ -90,6 +105,20 @@ function partitionSplit(b: Board, t: number): void {
     const [a, z] = chunkOf(nodeStart[i], nodeEnd[i], t, T);
     const colBase = nodeFeature[i] * n;
     const lb = i << 8;
+    if (b.wasm) {
+      const w = b.wasm;
+      cntL[i * T + t] = w.partition(
+        b.ptr.idx,
+        a,
+        z,
+        b.ptr.binsCol + colBase,
+        b.ptr.lut + lb,
+        b.ptr.tmpL,
+        b.ptr.tmpR,
+        a,
+      );
+      continue;
+    }
     let l = a;
     let r = a;
     for (let p = a; p < z; p++) {
@@ -148,7 +177,21 @@ function histograms(b: Board, t: number): void {
     const target = t === 0 ? b.hist : b.priv;
     const hb = t === 0 ? b.taskSlot[i] * len : ((t - 1) * 2 * b.spec.maxBatch + i) * len;
     target.fill(0, hb, hb + len);
-    buildHistogram(target, hb, b.idx, a, z, b.binsRow, b.spec.cols, b.offsets, b.gradS, b.hessS);
+    if (b.wasm) {
+      const p = b.ptr;
+      b.wasm.histogram(
+        (t === 0 ? p.hist : p.priv) + 8 * hb,
+        p.idx,
+        a,
+        z,
+        p.binsRow,
+        b.spec.cols,
+        p.offsets,
+        p.gpairS,
+      );
+      continue;
+    }
+    buildHistogram(target, hb, b.idx, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
   }
 }
 
@@ -162,14 +205,13 @@ export function buildHistogram(
   bins: Uint8Array,
   F: number,
   offsets: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
+  gpair: Float64Array,
 ): void {
   const F4 = F & ~3;
   for (let p = a; p < z; p++) {
     const row = idx[p];
-    const g = grad[row];
-    const h = hess[row];
+    const g = gpair[2 * row];
+    const h = gpair[2 * row + 1];
     const base = row * F;
     let f = 0;
     for (; f < F4; f += 4) {
@@ -246,7 +288,7 @@ function update(b: Board, t: number): void {
 }
 
 function updateRows(b: Board, s: number, e: number, value: number): number {
-  const { idx, margin, y, grad, hess } = b;
+  const { idx, margin, y, gpair } = b;
   const posWeight = b.fparams[0];
   const scale = b.fparams[1];
   const inv = 1 / scale;
@@ -265,8 +307,8 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
     const lbl = y[row];
     const w = lbl === 1 ? posWeight : 1;
     const hh = prob * (1 - prob);
-    grad[row] = Math.round((prob - lbl) * w * scale) * inv;
-    hess[row] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
+    gpair[2 * row] = Math.round((prob - lbl) * w * scale) * inv;
+    gpair[2 * row + 1] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
     // logloss = softplus(-m) for positives, softplus(m) for negatives
     loss += (lbl === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
   }
@@ -275,7 +317,7 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
 
 /** updateRows without the loss (saves a log per row). */
 function updateRowsNoLoss(b: Board, s: number, e: number, value: number): void {
-  const { idx, margin, y, grad, hess } = b;
+  const { idx, margin, y, gpair } = b;
   const posWeight = b.fparams[0];
   const scale = b.fparams[1];
   const inv = 1 / scale;
@@ -289,17 +331,17 @@ function updateRowsNoLoss(b: Board, s: number, e: number, value: number): void {
     const lbl = y[row];
     const w = lbl === 1 ? posWeight : 1;
     const hh = prob * (1 - prob);
-    grad[row] = Math.round((prob - lbl) * w * scale) * inv;
-    hess[row] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
+    gpair[2 * row] = Math.round((prob - lbl) * w * scale) * inv;
+    gpair[2 * row + 1] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
   }
 }
 
 function sample(b: Board, t: number): void {
   const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
-  const { mask, grad, hess, gradS, hessS } = b;
+  const { mask, gpair, gpairS } = b;
   for (let r = a; r < z; r++) {
     const keep = mask[r];
-    gradS[r] = keep ? grad[r] : 0;
-    hessS[r] = keep ? hess[r] : 0;
+    gpairS[2 * r] = keep ? gpair[2 * r] : 0;
+    gpairS[2 * r + 1] = keep ? gpair[2 * r + 1] : 0;
   }
 }

@@ -11,13 +11,14 @@ import {
   type Labels,
 } from '../types';
 import { binMatrix, type BinCuts, computeCuts } from './binning';
-import { allocateBuffers, Board, type BoardSpec, CTRL_LEAVES, OP_SAMPLE, OP_UPDATE } from './board';
+import { allocateMemory, Board, type BoardSpec, CTRL_LEAVES, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
 import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
 import { TreeGrower, type TreeNodes } from './grow';
 import { gradientScale } from './kernels';
 import { auc, loglossFromMargins } from './metrics';
 import type { GbdtParams } from './params';
+import { gbdtKernelChoice, wasmKernelsAvailable } from './wasm-kernels';
 
 export interface TrainResult {
   forest: Forest;
@@ -63,6 +64,7 @@ function boardSpec(p: GbdtParams, rows: number, cols: number, cuts: BinCuts): Bo
     maxBatch,
     maxLeaves,
     subsampled: p.subsample < 1,
+    wasm: gbdtKernelChoice() === 'auto' && wasmKernelsAvailable(),
   };
 }
 
@@ -95,7 +97,7 @@ export async function trainGbdt(
     throw new RangeError('GBDT: valid set has other columns');
   const cuts = computeCuts(X, p.max_bin, p.seed);
   const spec = boardSpec(p, X.rows, X.cols, cuts);
-  const board = new Board(spec, allocateBuffers(spec));
+  const board = new Board(spec, allocateMemory(spec));
   binMatrix(X, cuts, board.binsRow, board.binsCol);
   board.offsets.set(cuts.offsets);
   board.y.set(y);

@@ -3,20 +3,12 @@
  * (emitted as gbdt-worker.js). Blocks on the board's sequence counter and runs each published op.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  Board,
-  type BoardBuffers,
-  type BoardSpec,
-  CTRL_DONE,
-  CTRL_ERROR,
-  CTRL_OP,
-  CTRL_SEQ,
-  OP_EXIT,
-} from './board';
+import type { WasmMemory } from './wasm-api';
+import { Board, type BoardSpec, CTRL_DONE, CTRL_ERROR, CTRL_OP, CTRL_SEQ, OP_EXIT } from './board';
 import { runOp } from './kernels';
 
-const { spec, buffers, thread } = workerData as { spec: BoardSpec; buffers: BoardBuffers; thread: number };
-const board = new Board(spec, buffers);
+const { spec, memory, thread } = workerData as { spec: BoardSpec; memory: WasmMemory; thread: number };
+const board = new Board(spec, memory);
 const ctrl = board.ctrl;
 let seen = Atomics.load(ctrl, CTRL_SEQ);
 parentPort?.postMessage('ready');

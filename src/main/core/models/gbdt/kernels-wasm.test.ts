@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GbdtClassifier } from './classifier';
+import { sliceRows, syntheticData } from './synthetic';
+import { setGbdtKernels, wasmKernelsAvailable } from './wasm-kernels';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../../../..');
+const data = syntheticData(4000, 12, 3);
+const train = sliceRows(data, 0, 3000);
+const valid = sliceRows(data, 3000, 4000);
+
+describe('wasm kernels', () => {
+  afterEach(() => setGbdtKernels('auto'));
+
+  it('the committed kernels.wasm is what scripts/build-wasm.mjs builds from assembly/kernels.ts', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gbdt-wasm-'));
+    try {
+      const out = path.join(dir, 'kernels.wasm');
+      const r = spawnSync(process.execPath, [path.join(root, 'scripts/build-wasm.mjs'), out], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const committed = readFileSync(path.join(here, 'assembly/build/kernels.wasm'));
+      expect(Buffer.compare(readFileSync(out), committed)).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wasm and pure-TS kernels build identical models (1 and 2 threads, sampling, leaf-wise)', async () => {
+    expect(wasmKernelsAvailable()).toBe(true);
+    const configs = [
+      { n_estimators: 10, max_depth: 6, subsample: 0.7, colsample_bytree: 0.8, n_threads: 1 },
+      { n_estimators: 10, max_depth: 5, n_threads: 2 },
+      { n_estimators: 6, max_depth: 0, max_leaves: 20, n_threads: 2 },
+    ];
+    for (const params of configs) {
+      setGbdtKernels('ts');
+      const ts = new GbdtClassifier(params);
+      await ts.fit(train.X, train.y, { valid });
+      setGbdtKernels('auto');
+      const wasm = new GbdtClassifier(params);
+      await wasm.fit(train.X, train.y, { valid });
+      expect(wasm.toJSON().trees).toEqual(ts.toJSON().trees);
+    }
+  });
+});

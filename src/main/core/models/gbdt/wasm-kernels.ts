@@ -1,0 +1,85 @@
+/**
+ * Loads the AssemblyScript kernels (assembly/build/kernels.wasm) over a board's shared memory. When
+ * the file is absent (or wasm is disabled) the pure-TS kernels run instead; both give identical models.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type WasmMemory, wasmApi } from './wasm-api';
+
+export interface WasmKernels {
+  histogram(
+    hist: number,
+    idx: number,
+    a: number,
+    z: number,
+    bins: number,
+    F: number,
+    offsets: number,
+    gpair: number,
+  ): void;
+  partition(
+    idx: number,
+    s: number,
+    e: number,
+    col: number,
+    lut: number,
+    left: number,
+    right: number,
+    r0: number,
+  ): number;
+}
+
+export type KernelChoice = 'auto' | 'ts';
+
+let choice: KernelChoice = 'auto';
+let bytes: Uint8Array | null | undefined;
+let compiled: object | null = null;
+
+/** 'ts' forces the pure-TypeScript kernels (for tests and comparisons); 'auto' uses wasm when present. */
+export function setGbdtKernels(c: KernelChoice): void {
+  choice = c;
+}
+
+export function gbdtKernelChoice(): KernelChoice {
+  return choice;
+}
+
+function wasmUrls(): URL[] {
+  return [
+    new URL('./assembly/build/kernels.wasm', import.meta.url),
+    new URL('./gbdt-kernels.wasm', import.meta.url),
+    new URL('../gbdt-kernels.wasm', import.meta.url),
+  ];
+}
+
+function wasmBytes(): Uint8Array | null {
+  if (bytes !== undefined) return bytes;
+  bytes = null;
+  for (const url of wasmUrls()) {
+    try {
+      bytes = new Uint8Array(readFileSync(fileURLToPath(url)));
+      break;
+    } catch {
+      // try the next location
+    }
+  }
+  return bytes;
+}
+
+/** True when the compiled kernels can be loaded in this process. */
+export function wasmKernelsAvailable(): boolean {
+  return wasmBytes() !== null;
+}
+
+/** Instantiates the kernels on `memory`, or returns null (file absent, or no wasm SIMD/threads). */
+export function loadWasmKernels(memory: WasmMemory): WasmKernels | null {
+  const b = wasmBytes();
+  if (!b) return null;
+  try {
+    compiled ??= new wasmApi.Module(b);
+    const inst = new wasmApi.Instance(compiled, { env: { memory } });
+    return inst.exports as unknown as WasmKernels;
+  } catch {
+    return null;
+  }
+}
