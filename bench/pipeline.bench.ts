@@ -316,6 +316,15 @@ async function registryDuration(home: string, runId: string): Promise<number> {
   }
 }
 
+/** Wall time of `mlsys --version`: Node + tsx start-up and importing every CLI command module. */
+export async function cliStartup(): Promise<number> {
+  const m = await runMeasured(process.execPath, ['--import', 'tsx', 'src/main/cli/index.ts', '--version'], {
+    cwd: ROOT,
+  });
+  if (m.code !== 0) throw new Error(`mlsys --version exited ${m.code}:\n${m.stderr.slice(-2000)}`);
+  return m.wall_s;
+}
+
 export async function runOurs(dataDir: string, home: string): Promise<SideResult> {
   const m = await runMeasured(
     process.execPath,
@@ -405,6 +414,7 @@ async function childProfile(dataDir: string, outDir: string): Promise<void> {
     { onProgress: (p) => p.stage !== stage && book(p.stage) },
   );
   book('done');
+  delete cpu.done;
   cpu.total = cpuNow();
   console.log(JSON.stringify({ seconds: result.seconds, cpu, metrics: result.metrics }));
 }
@@ -569,7 +579,7 @@ async function main(): Promise<void> {
         console.log(`[${companies}] ours: ${ours.wall_s.toFixed(1)} s wall, AUC ${ours.roc_auc.toFixed(5)}`);
         if (profile && Object.keys(ours.phases).length === 0) {
           const pr = await profileOurs(dataDir, path.join(work, `profile_${companies}_${Date.now()}`));
-          ours.phases = pr.seconds;
+          ours.phases = { cli_startup: await cliStartup(), ...pr.seconds };
           ours.phase_cpu = pr.cpu;
           console.log(
             `[${companies}] ours: phase timings from a second, in-process runPipeline run ` +
