@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../../core/config/load';
 import { Registry } from '../../core/registry';
 import { runTrainingInWorker } from '../../core/training/runner';
-import { createQueuedRun, recordRunResult, recordTrial } from '../../core/training/record';
+import { createQueuedRun, recordRunResult } from '../../core/training/record';
 import { CancelledError } from '../../core/models/types';
 import { CliError } from '../errors';
 import { formatMetricsTable } from '../metrics-table';
@@ -111,7 +111,6 @@ export function register(program: Command): void {
           },
           {
             onProgress: (p) => reporter.update(p),
-            onTrial: (t) => recordTrial(registry, run.id, resolved, t),
             onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
           },
         );

@@ -136,6 +136,30 @@ describe('the app backend (real pipeline, registry and scoring port)', () => {
     expect(body?.predictions[0].probability).toBeGreaterThanOrEqual(0);
   });
 
+  it('records each tuning trial as a child run of its run', async () => {
+    const finished = waitFor('run.finished', () => true);
+    const { run_id } = await call<{ run_id: string }>('runs.start', {
+      configPath: 'base_config.yaml',
+      overrides: { tune: true, set: [...FAST, 'model.tune.n_trials=3', 'model.tune.cv_folds=2'] },
+    });
+    const done = await finished;
+    expect(done.error).toBeNull();
+    const run = await call<{
+      children: { parent_run_id: string; metrics: Record<string, number>; status: string }[];
+    }>('runs.get', { run_id });
+    expect(run.children).toHaveLength(3);
+    for (const c of run.children) {
+      expect(c.parent_run_id).toBe(run_id);
+      expect(c.status).toBe('succeeded');
+      expect(c.metrics.cv_score).toBeGreaterThan(0.5);
+    }
+    // trials are not listed among top-level runs
+    const { runs } = await call<{ runs: { run_id: string }[] }>('runs.list', {});
+    expect(runs.map((r) => r.run_id)).not.toContain(
+      run.children[0] && (run.children[0] as unknown as { run_id: string }).run_id,
+    );
+  });
+
   it('exports the snapshot of a run', async () => {
     const { runs } = await call<{ runs: { run_id: string }[] }>('runs.list', {});
     const snap = await call<{ yaml: string; hash: string }>('snapshots.export', { run_id: runs[0].run_id });

@@ -5,7 +5,7 @@ import type { RunEvaluation } from '../../../shared/api/dto';
 import { loadConfig, type ResolvedConfig } from '../config/load';
 import { Registry } from '../registry';
 import type { TrainingResult } from '../training/protocol';
-import { createQueuedRun, recordRunResult, recordTrial } from '../training/record';
+import { createQueuedRun, recordRunResult } from '../training/record';
 import type { BackendContext } from './context';
 import { EventBus } from './events';
 import { createHandlers } from './handlers';
@@ -90,10 +90,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         events.emit('run.progress', { run_id: runId, stage: 'loading', percent: 0, message: 'Starting' });
       },
       onProgress: (p) => events.emit('run.progress', p),
-      onTrial: (runId, t) => {
-        const parent = runConfigs.get(runId);
-        if (parent) recordTrial(registry, runId, parent, t);
-      },
+      onTrial: () => {}, // trials are recorded with the run's result (see recordRunResult)
       onWarning: (runId, message) => console.warn(`run ${runId}: ${message}`),
       onFinish: (runId, status, outcome) => {
         try {
@@ -134,13 +131,13 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     startRun(resolved, name) {
       const run = createQueuedRun(registry, resolved, { name });
       runConfigs.set(run.id, resolved);
+      events.emit('run.queued', { run_id: run.id, name: run.name ?? run.id });
       queue.enqueue({
         run_id: run.id,
         config_yaml: resolved.yaml,
         out_dir: path.join(resolved.config.artifacts_path, run.id),
         base_dir: paths.root,
       });
-      events.emit('run.queued', { run_id: run.id, name: run.name ?? run.id });
       return run.id;
     },
     readEvaluation(run) {

@@ -121,6 +121,7 @@ describe('training pipeline', () => {
       'tune',
     );
     expect(trials.length).toBeGreaterThanOrEqual(4);
+    expect(result.trials.map((t) => t.index)).toEqual([0, 1, 2, 3]);
     expect(trials.filter((t) => t.status === 'completed').every((t) => t.score > 0.5 && t.score <= 1)).toBe(
       true,
     );

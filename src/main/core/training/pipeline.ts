@@ -229,14 +229,15 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   checkCancel();
 
   let hyperparameters: Record<string, unknown> = { ...config.model.hyperparameters };
-  const trials: TrialRecord[] = [];
+  // a configuration promoted through successive-halving rungs reports once per rung: keep the latest
+  const trialsByIndex = new Map<number, TrialRecord>();
   let bestParams: Record<string, number | string> | undefined;
   if (config.model.tune.enabled) {
     const tuned = await timed('tuning', () =>
       tuneHyperparameters(config, Xfit, yFit, {
         signal: hooks.signal,
         onTrial: (t) => {
-          trials.push(t);
+          trialsByIndex.set(t.index, t);
           hooks.onTrial?.(t);
         },
         onProgress: (done, total) =>
@@ -393,7 +394,7 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
     eval_fingerprint: evalFp,
     signature,
     evaluation,
-    trials,
+    trials: [...trialsByIndex.values()].sort((a, b) => a.index - b.index),
     best_params: bestParams,
     warnings,
     seconds,

@@ -50,7 +50,10 @@ export function recordTrial(
   registry.setRunStatus(child.id, t.status === 'failed' ? 'failed' : 'succeeded', { error: t.error });
 }
 
-/** Records a finished run's outputs and registers its model version. The run's status is left to the caller. */
+/**
+ * Records a finished run's outputs (tuning trials become child runs, one per configuration with its
+ * last rung's score) and registers its model version. The run's status is left to the caller.
+ */
 export function recordRunResult(
   registry: Registry,
   runId: string,
@@ -62,6 +65,7 @@ export function recordRunResult(
     if (points.length > 0) registry.logMetricHistory(runId, name, points);
   }
   for (const a of result.artifacts) registry.addArtifact(runId, a);
+  for (const t of result.trials) recordTrial(registry, runId, resolved, t);
   registry.setRunDataFingerprint(runId, result.data_fingerprint);
   const s = resolved.config.serving;
   return registry.registerModelVersion({

@@ -9,7 +9,7 @@ import { rocAuc } from '../evaluation';
 import { createEstimator } from '../models/factory';
 import type { CancelSignal, DenseMatrix } from '../models/types';
 import type { TrialRecord } from './protocol';
-import { tune, type SearchSpace } from './tuning';
+import { plannedEvaluations, tune, type SearchSpace } from './tuning';
 
 export function rowsOf(X: DenseMatrix, idx: Int32Array): DenseMatrix {
   const data = new Float32Array(idx.length * X.cols);
@@ -74,6 +74,9 @@ export async function tuneHyperparameters(
   }));
   const resourceKey = config.model.algorithm === 'gbdt' ? 'n_estimators' : 'epochs';
   const maxResource = (config.model.hyperparameters as Record<string, number>)[resourceKey];
+  const minResource = Math.max(1, Math.floor(maxResource / 9));
+  // onTrial fires once per evaluation (a trial promoted through halving rungs reports at each rung)
+  const planned = plannedEvaluations({ nTrials: t.n_trials, method: t.method, minResource, maxResource });
   let done = 0;
   const result = await tune({
     space,
@@ -81,7 +84,7 @@ export async function tuneHyperparameters(
     method: t.method,
     seed,
     timeoutS: t.timeout_s > 0 ? t.timeout_s : undefined,
-    minResource: Math.max(1, Math.floor(maxResource / 9)),
+    minResource,
     maxResource,
     signal: hooks.signal,
     objective: async (params, resource) => {
@@ -110,7 +113,7 @@ export async function tuneHyperparameters(
         error: trial.error,
         seconds: trial.seconds,
       });
-      hooks.onProgress?.(done, t.n_trials);
+      hooks.onProgress?.(Math.min(done, planned), planned);
     },
   });
   return { best: result.best.params as Record<string, number | string> };
