@@ -193,6 +193,8 @@ interface WrkResult {
   non_2xx: number;
   socket_errors: string | null;
   server_cpu_s?: number;
+  /** From the server's own request-duration histogram (ours only): upper bucket bound of the p99. */
+  in_server_p99_ms?: number | null;
   /** Share of the machine used by processes other than the server and wrk (other agents, CI). */
   bg_cpu_frac?: number;
   loadavg_1m?: number;
@@ -237,10 +239,37 @@ function childCpuSeconds(): number {
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 
+/** Cumulative bucket counts of POST /score 200s from the server's /metrics. */
+async function scoreBuckets(metricsUrl: string): Promise<Map<number, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const out = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('mlsys_serving_request_duration_seconds_bucket{')) continue;
+    if (!line.includes('route="/score"') || !line.includes('status="200"')) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (le) out.set(le === '+Inf' ? Infinity : Number(le), Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return out;
+}
+
+/** p99 of in-server time between two scrapes, as the upper bound of its histogram bucket (ms). */
+function bucketP99(before: Map<number, number>, after: Map<number, number>): number | null {
+  const les = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  if (total <= 0) return null;
+  for (const le of les) {
+    if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= 0.99 * total)
+      return le === Infinity ? null : le * 1000;
+  }
+  return null;
+}
+
 async function wrk(url: string, body: string, scenario: string, nrec: number): Promise<WrkResult> {
   const env = { WRK_BODY: body };
   const lua = path.join(PEER_DIR, 'post_body.lua');
   await runAsync('wrk', [`-t${THREADS}`, `-c${CONNS}`, `-d${WARMUP}`, '-s', lua, url], env);
+  const metricsUrl = url.replace(/\/score$/, '/metrics');
+  const b0 = await scoreBuckets(metricsUrl);
   const c0 = ownCpuSeconds();
   const m0 = machineBusySeconds();
   const k0 = childCpuSeconds();
@@ -257,6 +286,7 @@ async function wrk(url: string, body: string, scenario: string, nrec: number): P
   r.server_cpu_s = Math.round(server * 100) / 100;
   r.bg_cpu_frac = Math.round(Math.max(0, other / (wall * os.cpus().length)) * 1000) / 1000;
   r.loadavg_1m = os.loadavg()[0];
+  r.in_server_p99_ms = bucketP99(b0, await scoreBuckets(metricsUrl));
   return r;
 }
 
@@ -393,7 +423,7 @@ async function main(): Promise<void> {
   const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
   const fmt = (r: WrkResult | undefined) =>
     r
-      ? `${r.req_per_s.toFixed(0).padStart(7)} req/s ${String(r.records_per_s).padStart(8)} rows/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms  non-2xx ${r.non_2xx}  other load ${r.bg_cpu_frac}`
+      ? `${r.req_per_s.toFixed(0).padStart(7)} req/s ${String(r.records_per_s).padStart(8)} rows/s  p50 ${r.p50_ms} ms  p99 ${r.p99_ms} ms (in server ≤ ${r.in_server_p99_ms ?? '–'} ms)  non-2xx ${r.non_2xx}  other load ${r.bg_cpu_frac}`
       : '(skipped)';
   console.log(
     '\n(each line: single record, then 100-record batches; "other load" = share of the 2 cores used by other processes)',
@@ -443,8 +473,8 @@ function writeReport(
 ): void {
   const row = (who: string, r: WrkResult | undefined) =>
     r
-      ? `| ${who} | ${r.scenario} | ${r.req_per_s.toFixed(0)} | ${r.records_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.non_2xx} | ${r.server_cpu_s ?? ''} | ${r.bg_cpu_frac ?? ''} |`
-      : `| ${who} | — | skipped | | | | | | |`;
+      ? `| ${who} | ${r.scenario} | ${r.req_per_s.toFixed(0)} | ${r.records_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.in_server_p99_ms ?? '–'} | ${r.non_2xx} | ${r.server_cpu_s ?? ''} | ${r.bg_cpu_frac ?? ''} |`
+      : `| ${who} | — | skipped | | | | | | | |`;
   const bundleNote = result.bundle_error ? `\n\nBundle scenario skipped: ${String(result.bundle_error)}` : '';
   const args = process.argv.slice(2).filter((a, i, all) => a !== '--work' && all[i - 1] !== '--work');
   const md = `# serve benchmark — scoring server vs the Python peer
@@ -463,15 +493,18 @@ applies the peer's encoders; the peer: \`peer_serve.py\` (FastAPI + XGBoost 1.7,
 nthread 1) via \`peer_load.sh\`. Load: wrk, ${THREADS} threads, ${CONNS} connections, ${WARMUP} warm-up then
 ${DURATION}, on the same 2 cores as the server (one run each, ours first). "other load" is the share of
 the machine used by processes other than the server and wrk during the run (other agents share
-this box), so absolute figures move with it; the ratios compare runs a minute apart.
+this box), so absolute figures move with it; the ratios compare runs a minute apart. "in-server p99"
+is read from our own \`mlsys_serving_request_duration_seconds\` histogram (body read to reply written;
+upper bound of the bucket holding the 99th percentile): the gap to wrk's p99 is time the request
+waited for a CPU.
 
 "ours, mlsys-trained bundle" is the full product path: \`mlsys train --config
 config/experiments/peer_parity.yaml\` (same data, 200 trees, depth 6, eta 0.1, isotonic calibration)
 registers a ModelBundle, and the server loads the champion through \`createChampionSource\` (registry,
 sha256 check, the bundle's own feature pipeline and calibrator), exactly as \`mlsys serve\` does.${bundleNote}
 
-| server | body | req/s | rows/s | p50 ms | p99 ms | non-2xx | server CPU s | other load |
-|---|---|---|---|---|---|---|---|---|
+| server | body | req/s | rows/s | p50 ms | p99 ms | in-server p99 ≤ ms | non-2xx | server CPU s | other load |
+|---|---|---|---|---|---|---|---|---|---|
 ${row('ours', ours[0])}
 ${row('ours', ours[1])}
 ${row('peer', peer[0])}
