@@ -53,14 +53,6 @@ export function overridesFrom(opts: {
     (n) => n >= 0 && n < 1,
     'a number in [0, 1)',
   );
-  if (
-    calibrationSize !== undefined &&
-    calibrationSize > 0 &&
-    !set.some((s) => s.startsWith('model.calibration='))
-  ) {
-    // asking for a calibration holdout means calibrating; isotonic unless the config says otherwise
-    set.unshift('model.calibration=isotonic');
-  }
   return {
     dataDir: opts.dataDir,
     registryPath: opts.registryPath,
@@ -96,7 +88,14 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress output')
     .action(async (opts: TrainOptions) => {
-      const resolved = await loadConfig(opts.config, { overrides: overridesFrom(opts) });
+      const overrides = overridesFrom(opts);
+      let resolved = await loadConfig(opts.config, { overrides });
+      if ((overrides.calibrationSize ?? 0) > 0 && resolved.config.model.calibration === 'none') {
+        // asking for a calibration holdout means calibrating: isotonic, as the original CLI did
+        resolved = await loadConfig(opts.config, {
+          overrides: { ...overrides, set: ['model.calibration=isotonic', ...(overrides.set ?? [])] },
+        });
+      }
       const config = resolved.config;
       const registry = Registry.open(config.serving.model_registry_path);
       try {
