@@ -25,7 +25,8 @@ async function runFromGui(page: Page, configPath: string, runName: string) {
   await nav(page, 'Workspace').click();
   const config = cell(page, 'Config');
   await config.getByRole('combobox', { name: 'Config file' }).selectOption(configPath);
-  await expect(config.getByTestId('config-editor')).toContainText('model');
+  await expect(config.getByRole('textbox', { name: 'Config YAML' })).toBeVisible();
+  await expect(config.getByLabel('Unsaved changes')).toHaveCount(0);
   await expect(config.getByTestId('config-validation')).toHaveText(/^Valid/, { timeout: 30_000 });
   await config.getByRole('textbox', { name: 'Run name' }).fill(runName);
   await config.getByRole('button', { name: 'Run', exact: true }).click();

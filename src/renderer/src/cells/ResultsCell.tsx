@@ -153,7 +153,7 @@ function Importance({ evaluation }: { evaluation: RunEvaluation }) {
       label="Feature importance (gain)"
       data={data}
       height={Math.max(220, top.length * 22 + 60)}
-      layout={{ margin: { l: 160, r: 20, t: 30, b: 40 } }}
+      layout={{ margin: { l: 20, r: 20, t: 30, b: 40 }, yaxis: { automargin: true } }}
     />
   );
 }

@@ -148,6 +148,7 @@ describe('metrics helpers', () => {
     expect(bestIndex('roc_auc', [0.8, 0.9, null])).toBe(1);
     expect(bestIndex('brier', [0.2, 0.1, 0.1])).toBe(1);
     expect(bestIndex('f1', [undefined, null])).toBe(-1);
+    expect(bestIndex('rows', [1000, 1000])).toBe(-1);
   });
 
   it('formats deltas with a sign and groups calibrated twins', () => {
@@ -219,13 +220,13 @@ describe('live curves', () => {
 describe('parallel coordinates', () => {
   it('keeps varying params only, codes categories, ends with the metric', () => {
     const runs = [
-      run({ params: { a: 1, b: 'x', c: 5 }, metrics: { m: 0.7 } }),
-      run({ params: { a: 2, b: 'y', c: 5 }, metrics: { m: 0.8 } }),
+      run({ params: { 'x.a': 1, b: 'x', c: 5, 'p.q.n': 1, 'r.n': 1 }, metrics: { m: 0.7 } }),
+      run({ params: { 'x.a': 2, b: 'y', c: 5, 'p.q.n': 2, 'r.n': 3 }, metrics: { m: 0.8 } }),
     ];
     const dims = parcoordsDimensions(runs, 'm');
-    expect(dims.map((d) => d.label)).toEqual(['a', 'b', 'm']);
-    expect(dims[1]).toEqual({ label: 'b', values: [0, 1], tickvals: [0, 1], ticktext: ['x', 'y'] });
-    expect(dims[2].values).toEqual([0.7, 0.8]);
+    expect(dims.map((d) => d.label)).toEqual(['b', 'q.n', 'r.n', 'a', 'm']);
+    expect(dims[0]).toEqual({ label: 'b', values: [0, 1], tickvals: [0, 1], ticktext: ['x', 'y'] });
+    expect(dims[4].values).toEqual([0.7, 0.8]);
   });
 });
 

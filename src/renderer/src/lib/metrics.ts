@@ -5,7 +5,7 @@ export function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.test(metric);
 }
 
-/** Index of the best value (ties: the first), or -1 when there is none. */
+/** Index of the best value (ties: the first), or -1 when there is none or all values are equal. */
 export function bestIndex(metric: string, values: (number | null | undefined)[]): number {
   let best = -1;
   const lower = lowerIsBetter(metric);
@@ -14,6 +14,8 @@ export function bestIndex(metric: string, values: (number | null | undefined)[])
     const b = best < 0 ? undefined : values[best]!;
     if (b === undefined || (lower ? v < b : v > b)) best = i;
   });
+  const present = values.filter((v) => v !== null && v !== undefined && !Number.isNaN(v));
+  if (present.length > 1 && present.every((v) => v === present[0])) return -1;
   return best;
 }
 

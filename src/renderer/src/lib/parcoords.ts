@@ -31,5 +31,16 @@ export function parcoordsDimensions(runs: RunSummary[], metric: string, maxParam
     if (dims.length >= maxParams) break;
   }
   dims.push({ label: metric, values: runs.map((r) => r.metrics[metric] ?? NaN) });
-  return dims;
+  return shortenLabels(dims);
+}
+
+/** Axis labels: the last path segment, or the last two where the last one alone is ambiguous. */
+function shortenLabels(dims: Dimension[]): Dimension[] {
+  const last = (l: string) => l.split('.').slice(-1)[0];
+  const counts = new Map<string, number>();
+  for (const d of dims) counts.set(last(d.label), (counts.get(last(d.label)) ?? 0) + 1);
+  return dims.map((d) => ({
+    ...d,
+    label: counts.get(last(d.label))! > 1 ? d.label.split('.').slice(-2).join('.') : last(d.label),
+  }));
 }

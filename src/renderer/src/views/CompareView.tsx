@@ -190,6 +190,8 @@ export function CompareView() {
                   type: 'parcoords',
                   name: 'runs',
                   line: { color: dims[dims.length - 1].values, colorscale: 'Viridis', showscale: true },
+                  labelfont: { size: 11 },
+                  tickfont: { size: 10 },
                   dimensions: dims.map((d) => ({
                     label: d.label,
                     values: d.values,
