@@ -1,4 +1,5 @@
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBackend, type Backend } from '../core/app';
@@ -38,8 +39,15 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/** better-sqlite3 built for Electron's ABI (scripts/rebuild-electron-native.mjs), when present. */
+function useElectronSqliteBuild(): void {
+  const binding = path.join(app.getAppPath(), 'native', 'electron', 'better_sqlite3.node');
+  if (!process.env.MLSYS_SQLITE_BINDING && existsSync(binding)) process.env.MLSYS_SQLITE_BINDING = binding;
+}
+
 async function main(): Promise<void> {
   await app.whenReady();
+  useElectronSqliteBuild();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] },

@@ -1,10 +1,21 @@
 import Database from 'better-sqlite3';
 
+/**
+ * Inside Electron, better-sqlite3 needs a build for Electron's ABI; the shell points
+ * MLSYS_SQLITE_BINDING at it (see scripts/rebuild-electron-native.mjs) so Node keeps its own build.
+ */
+function nativeBinding(): string | undefined {
+  return process.env.MLSYS_SQLITE_BINDING || undefined;
+}
+
 /** Opens the registry database with WAL, foreign keys and a busy timeout for multi-process use. */
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
   // The busy timeout is set at open (before switching to WAL), so two processes opening a fresh
   // database at the same moment wait for each other instead of failing with SQLITE_BUSY.
-  const db = new Database(file, { timeout: Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000)) });
+  const db = new Database(file, {
+    timeout: Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000)),
+    nativeBinding: nativeBinding(),
+  });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
