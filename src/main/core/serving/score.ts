@@ -67,8 +67,9 @@ function noChampion(modelName: string): HttpError {
   return new HttpError(
     503,
     'no_champion',
-    `No champion model for "${modelName}" yet. Train one (\`mlsys train --config <file>\`, or Run in the app) ` +
-      'and promote it to champion (`mlsys promote`, or the Registry view); the server picks it up by itself.',
+    `No champion model for "${modelName}" yet. Train one with \`mlsys train --config <file>\` (or Run in ` +
+      'the app): the first registered model becomes the champion, later ones when they beat it or with ' +
+      `\`mlsys promote ${modelName} <version>\`. The server picks the champion up without a restart.`,
   );
 }
 
