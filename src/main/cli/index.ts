@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const invokedDirectly =
-  process.argv[1] && /cli[\\/]index\.[cm]?[jt]s$|mlsys(\.[cm]?js)?$/.test(process.argv[1]);
+  process.argv[1] && /cli[\\/]index\.[cm]?[jt]s$|[\\/]cli\.[cm]?js$|mlsys(\.[cm]?js)?$/.test(process.argv[1]);
 if (invokedDirectly) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
