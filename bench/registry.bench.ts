@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- registry [--runs 10000] [--reps 21] [--skip-peer]`
+ * `npm run bench -- registry [--runs 10000] [--reps 21] [--skip-peer] [--keep]`
  *
  * Fills a fresh registry with `--runs` runs of 30 params and 20 metrics each, then times (medians of
  * `--reps` after warm-up):
@@ -263,7 +263,8 @@ console.log(`register + promote                median ${r2(registerPromoteMs)} m
 console.log(`championStamp()                   median ${r2(stamp.median * 1000)} µs`);
 
 reg.close();
-rmSync(dir, { recursive: true, force: true });
+if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+else console.log(`kept ${dir}`);
 rmSync(bundleDir, { recursive: true, force: true });
 console.log(
   JSON.stringify({

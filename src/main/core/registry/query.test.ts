@@ -82,6 +82,10 @@ describe('listRuns', () => {
       }).total,
     ).toBe(2);
     expect(reg.listRuns({ filter: [{ key: 'name', op: 'contains', value: 'run-1' }] }).total).toBe(3);
+    // The total counts every match, also when the page is short or past the end.
+    const f = [{ key: 'metrics.roc_auc', op: '>=' as const, value: 0.75 }];
+    expect(reg.listRuns({ filter: f, limit: 2 })).toMatchObject({ total: 6, runs: { length: 2 } });
+    expect(reg.listRuns({ filter: f, limit: 2, offset: 10 })).toEqual({ total: 6, runs: [] });
     expect(() => reg.listRuns({ filter: [{ key: 'metrics.roc_auc', op: 'contains', value: 'x' }] })).toThrow(
       RegistryError,
     );

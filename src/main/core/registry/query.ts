@@ -139,8 +139,6 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
     (sk.kind === 'column' && sk.name === 'experiment');
   const from = `FROM runs r${needsExperiment ? ' JOIN experiments e ON e.id = r.experiment_id' : ''}`;
 
-  const total = (db.prepare(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) as { n: number }).n;
-
   const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
   let join = '';
   const joinArgs: unknown[] = [];
@@ -166,12 +164,20 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
   }
   const limit = q.limit === undefined ? -1 : Math.max(0, Math.trunc(q.limit));
   const offset = Math.max(0, Math.trunc(q.offset ?? 0));
-  // Sort ids only (a narrow sorter), then read the page's full rows by primary key.
-  const ids = (
-    db
-      .prepare(`SELECT r.id ${from} ${join} ${whereSql} ORDER BY ${order}, r.id ${dir} LIMIT ? OFFSET ?`)
-      .all(...joinArgs, ...args, limit, offset) as { id: string }[]
-  ).map((r) => r.id);
+  const countAll = (): number =>
+    (db.prepare(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) as { n: number }).n;
+  // Sort ids only (a narrow sorter), then read the page's full rows by primary key. With filters the
+  // total comes from a window count in the same pass (the filter runs once); without, a plain count
+  // plus an index-ordered page is cheaper, as the window would force a full sort.
+  const windowed = where.length > 0;
+  const page = db
+    .prepare(
+      `SELECT r.id${windowed ? ', count(*) OVER () AS total' : ''} ${from} ${join} ${whereSql}
+       ORDER BY ${order}, r.id ${dir} LIMIT ? OFFSET ?`,
+    )
+    .all(...joinArgs, ...args, limit, offset) as { id: string; total?: number }[];
+  const total = windowed && page.length > 0 ? page[0].total! : countAll();
+  const ids = page.map((r) => r.id);
   if (ids.length === 0) return { total, runs: [] };
   const rows = db
     .prepare(
