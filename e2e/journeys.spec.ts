@@ -62,6 +62,8 @@ test('1. launch a run from the GUI and watch it finish', async ({ page, server }
   const status = page.getByTestId('run-status');
   // live progress: a stage other than queued, then done
   await expect(status.getByTestId('run-stage')).not.toHaveText('queued', { timeout: 60_000 });
+  if ((await status.getAttribute('data-status')) === 'running')
+    await page.screenshot({ path: path.join(shots, 'workspace-running.png'), fullPage: true });
   await expect(status).toHaveAttribute('data-status', 'succeeded', { timeout: RUN_TIMEOUT });
   await expect(status.getByTestId('run-stage')).toHaveText('done');
   await expect(status.getByRole('progressbar', { name: 'Run progress percent' })).toHaveAttribute(
@@ -227,5 +229,6 @@ test('5. export a config snapshot and re-run it to identical metrics', async ({ 
   const deltas = page.getByRole('table', { name: 'Metrics comparison' }).locator('.delta');
   await expect(deltas.first()).toBeVisible();
   for (const text of await deltas.allTextContents()) expect(text).toBe('±0');
+  await expect(page.getByText('Identical configs')).toBeVisible();
   await page.screenshot({ path: path.join(shots, 'snapshot-rerun-compare.png'), fullPage: true });
 });

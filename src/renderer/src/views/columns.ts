@@ -12,7 +12,7 @@ export interface Column {
 }
 
 const base: Record<string, Column> = {
-  name: { key: 'name', label: 'Name', width: 200, render: (r) => r.name },
+  name: { key: 'name', label: 'Name', width: 190, render: (r) => r.name },
   status: { key: 'status', label: 'Status', width: 100, render: (r) => r.status },
   experiment: { key: 'experiment', label: 'Experiment', width: 120, render: (r) => r.experiment },
   algorithm: { key: 'algorithm', label: 'Algorithm', width: 90, render: (r) => r.algorithm },
@@ -40,7 +40,7 @@ export function columnFor(key: string): Column {
   return {
     key,
     label,
-    width: 150,
+    width: isMetric ? 115 : 150,
     numeric: isMetric,
     render: (r) => {
       const v = runValue(r, key);
