@@ -100,7 +100,7 @@ export function boardLayout(spec: BoardSpec): { offsets: Record<string, number>;
 export function allocateMemory(spec: BoardSpec): WasmMemory {
   const pages = Math.ceil(boardLayout(spec).bytes / PAGE);
   if (pages > 65536) throw new RangeError('GBDT: training data too large for a 4 GB wasm memory');
-  return new wasmApi.Memory({ initial: pages, maximum: 65536, shared: true });
+  return new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
 export class Board {

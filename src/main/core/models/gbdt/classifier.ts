@@ -12,6 +12,7 @@ import {
 import { type GbdtParams, resolveParams } from './params';
 import { deserializeGbdt, GBDT_KIND, type SerializedGbdt, serializeGbdt } from './serialize';
 import { trainGbdt, validateData } from './train';
+import { wasmAddMargins } from './wasm-predict';
 import { stringifyXGBoostModel, toXGBoostModel } from './xgboost';
 
 export type ImportanceType = 'gain' | 'cover';
@@ -67,7 +68,8 @@ export class GbdtClassifier implements Estimator {
     validateData(X);
     this.checkColumns(X.cols);
     const out = new Float64Array(X.rows).fill(this.forest.baseMargin);
-    addMargins(this.packed, X.data, X.rows, X.cols, out);
+    if (!wasmAddMargins(this.packed, X.data, X.rows, X.cols, out))
+      addMargins(this.packed, X.data, X.rows, X.cols, out);
     return out;
   }
 

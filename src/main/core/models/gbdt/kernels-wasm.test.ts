@@ -49,4 +49,23 @@ describe('wasm kernels', () => {
       expect(wasm.toJSON().trees).toEqual(ts.toJSON().trees);
     }
   });
+
+  it('wasm batch prediction equals the TS traversal exactly (missing values, leaf-wise trees)', async () => {
+    const big = syntheticData(3000, 12, 8, 0.2);
+    for (const params of [
+      { n_estimators: 20, max_depth: 6 },
+      { n_estimators: 8, max_depth: 0, max_leaves: 40 },
+    ]) {
+      const m = new GbdtClassifier(params);
+      await m.fit(train.X, train.y);
+      const json = m.toJSON();
+      setGbdtKernels('ts');
+      const ts = GbdtClassifier.fromJSON(json).predictRaw(big.X);
+      setGbdtKernels('auto');
+      const wasm = GbdtClassifier.fromJSON(json).predictRaw(big.X);
+      expect(wasm).toEqual(ts);
+      const row = Array.from(big.X.data.subarray(0, big.X.cols));
+      expect(m.predictRow(row)).toBe(1 / (1 + Math.exp(-wasm[0])));
+    }
+  });
 });

@@ -52,8 +52,14 @@ export function runOp(b: Board, op: number, t: number): void {
  */
 export function gradientScale(rows: number, maxAbsWeight: number): number {
   const bits = Math.floor(52 - Math.log2(Math.max(1, rows)) - Math.log2(Math.max(1, maxAbsWeight)) - 1);
-  return 2 ** Math.min(bits, 60);
+  return 2 ** Math.min(bits, 50);
 }
+
+/**
+ * Adding and subtracting 1.5 · 2^52 rounds a double below 2^51 in magnitude to an integer (ties to
+ * even): twice as fast as Math.round here.
+ */
+const ROUND = 1.5 * 2 ** 52;
 
 /** Stable branchless partition of each node's rows, single thread: lefts in place, rights via tmpR. */
 function partitionInPlace(b: Board): void {
@@ -307,8 +313,8 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
     const lbl = y[row];
     const w = lbl === 1 ? posWeight : 1;
     const hh = prob * (1 - prob);
-    gpair[2 * row] = Math.round((prob - lbl) * w * scale) * inv;
-    gpair[2 * row + 1] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
+    gpair[2 * row] = ((prob - lbl) * w * scale + ROUND - ROUND) * inv;
+    gpair[2 * row + 1] = ((hh > 1e-16 ? hh : 1e-16) * w * scale + ROUND - ROUND) * inv;
     // logloss = softplus(-m) for positives, softplus(m) for negatives
     loss += (lbl === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
   }
@@ -331,8 +337,8 @@ function updateRowsNoLoss(b: Board, s: number, e: number, value: number): void {
     const lbl = y[row];
     const w = lbl === 1 ? posWeight : 1;
     const hh = prob * (1 - prob);
-    gpair[2 * row] = Math.round((prob - lbl) * w * scale) * inv;
-    gpair[2 * row + 1] = Math.round((hh > 1e-16 ? hh : 1e-16) * w * scale) * inv;
+    gpair[2 * row] = ((prob - lbl) * w * scale + ROUND - ROUND) * inv;
+    gpair[2 * row + 1] = ((hh > 1e-16 ? hh : 1e-16) * w * scale + ROUND - ROUND) * inv;
   }
 }
 

@@ -18,7 +18,7 @@ import { TreeGrower, type TreeNodes } from './grow';
 import { gradientScale } from './kernels';
 import { auc, loglossFromMargins } from './metrics';
 import type { GbdtParams } from './params';
-import { gbdtKernelChoice, wasmKernelsAvailable } from './wasm-kernels';
+import { wasmKernelsAvailable } from './wasm-kernels';
 
 export interface TrainResult {
   forest: Forest;
@@ -64,7 +64,7 @@ function boardSpec(p: GbdtParams, rows: number, cols: number, cuts: BinCuts): Bo
     maxBatch,
     maxLeaves,
     subsampled: p.subsample < 1,
-    wasm: gbdtKernelChoice() === 'auto' && wasmKernelsAvailable(),
+    wasm: wasmKernelsAvailable(),
   };
 }
 

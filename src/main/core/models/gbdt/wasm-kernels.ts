@@ -27,6 +27,15 @@ export interface WasmKernels {
     right: number,
     r0: number,
   ): number;
+  predict(
+    roots: number,
+    depths: number,
+    trees: number,
+    data: number,
+    rows: number,
+    cols: number,
+    out: number,
+  ): void;
 }
 
 export type KernelChoice = 'auto' | 'ts';
@@ -66,9 +75,9 @@ function wasmBytes(): Uint8Array | null {
   return bytes;
 }
 
-/** True when the compiled kernels can be loaded in this process. */
+/** True when the compiled kernels can be loaded in this process (and wasm is not switched off). */
 export function wasmKernelsAvailable(): boolean {
-  return wasmBytes() !== null;
+  return choice === 'auto' && wasmBytes() !== null;
 }
 
 /** Instantiates the kernels on `memory`, or returns null (file absent, or no wasm SIMD/threads). */
