@@ -62,8 +62,6 @@ test('1. launch a run from the GUI and watch it finish', async ({ page, server }
   const status = page.getByTestId('run-status');
   // live progress: a stage other than queued, then done
   await expect(status.getByTestId('run-stage')).not.toHaveText('queued', { timeout: 60_000 });
-  if ((await status.getAttribute('data-status')) === 'running')
-    await page.screenshot({ path: path.join(shots, 'workspace-running.png'), fullPage: true });
   await expect(status).toHaveAttribute('data-status', 'succeeded', { timeout: RUN_TIMEOUT });
   await expect(status.getByTestId('run-stage')).toHaveText('done');
   await expect(status.getByRole('progressbar', { name: 'Run progress percent' })).toHaveAttribute(
