@@ -4,11 +4,12 @@ import { createServingMetrics } from './metrics';
 import { FakeSource, logisticModel, waitFor } from './test-support';
 import type { ChampionSource } from './types';
 
-function watch(source: ChampionSource, pollMs = 5) {
+function watch(source: ChampionSource, pollMs = 5, loadTimeoutMs?: number) {
   const logs: string[] = [];
   const w = new ChampionWatcher({
     source,
     pollMs,
+    loadTimeoutMs,
     metrics: createServingMetrics(undefined, false),
     log: (m) => logs.push(m),
   });
@@ -87,5 +88,29 @@ describe('ChampionWatcher', () => {
     source.set(logisticModel({ version: 2, slope: 1 }));
     await new Promise((r) => setTimeout(r, 50));
     expect(w.current?.identity.version).toBe(1);
+  });
+
+  it('gives up on a load that hangs, keeps serving, and loads the next champion', async () => {
+    const first = logisticModel({ version: 1, slope: 1 });
+    let hang = false;
+    let stamp = 1;
+    let next = first;
+    const source: ChampionSource = {
+      stamp: () => stamp,
+      load: () => (hang ? new Promise(() => {}) : Promise.resolve(next)),
+    };
+    const { w, logs } = watch(source, 5, 50);
+    await w.ready();
+    hang = true;
+    stamp = 2;
+    await waitFor(() => w.lastError !== null);
+    expect(w.lastError).toContain('timed out after 50 ms');
+    expect(w.current).toBe(first);
+    expect(logs.some((l) => l.includes('timed out'))).toBe(true);
+    hang = false;
+    next = logisticModel({ version: 3, slope: 1 });
+    stamp = 3;
+    await waitFor(() => w.current?.identity.version === 3);
+    w.close();
   });
 });

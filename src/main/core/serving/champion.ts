@@ -12,9 +12,21 @@ export interface ChampionWatcherOptions {
   pollMs: number;
   metrics: ServingMetrics;
   log: (message: string) => void;
+  /** A load that takes longer counts as failed (and a late result is dropped); default 2 minutes. */
+  loadTimeoutMs?: number;
 }
 
 const MAX_RETRY_MS = 30_000;
+const LOAD_TIMEOUT_MS = 120_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 function describe(m: ScoringModel | undefined): string {
   return m ? `${m.identity.name} v${m.identity.version}` : 'no model';
@@ -89,7 +101,7 @@ export class ChampionWatcher {
     if (stamp === this.failedStamp && Date.now() < this.retryAt) return;
     let model: ScoringModel | undefined;
     try {
-      model = await source.load();
+      model = await withTimeout(source.load(), this.options.loadTimeoutMs ?? LOAD_TIMEOUT_MS);
     } catch (err) {
       if (!this.closed) this.fail(stamp, `cannot load the champion: ${(err as Error).message}`);
       return;
