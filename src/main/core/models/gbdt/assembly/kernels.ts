@@ -70,21 +70,28 @@ export function partition(
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
 // walks exactly `depth` steps without branches and four rows advance together.
 
-@inline
 function step(n: u32, base: usize): u32 {
-  const v = load<f32>(base + (<usize>load<i32>(n) << 2));
+  const v = load<f32>(base + ((<usize>load<i32>(n)) << 2));
   const right = select<u32>(load<u32>(n, 12), load<u32>(n, 8), v != v);
   return select<u32>(load<u32>(n, 4), right, v < load<f32>(n, 16));
 }
 
 /** Adds the margins of all trees for `rows` row-major float32 rows to out[r] (f64), tree by tree in blocks of 64 rows. */
-export function predict(roots: usize, depths: usize, trees: i32, data: usize, rows: i32, cols: i32, out: usize): void {
-  const stride = <usize>cols << 2;
+export function predict(
+  roots: usize,
+  depths: usize,
+  trees: i32,
+  data: usize,
+  rows: i32,
+  cols: i32,
+  out: usize,
+): void {
+  const stride = (<usize>cols) << 2;
   for (let r0 = 0; r0 < rows; r0 += 64) {
     const r1 = min(rows, r0 + 64);
     for (let t = 0; t < trees; t++) {
-      const root = load<u32>(roots + (<usize>t << 2));
-      const depth = load<i32>(depths + (<usize>t << 2));
+      const root = load<u32>(roots + ((<usize>t) << 2));
+      const depth = load<i32>(depths + ((<usize>t) << 2));
       let r = r0;
       for (; r + 4 <= r1; r += 4) {
         const b0 = data + <usize>r * stride;
@@ -101,7 +108,7 @@ export function predict(roots: usize, depths: usize, trees: i32, data: usize, ro
           n2 = step(n2, b2);
           n3 = step(n3, b3);
         }
-        const o = out + (<usize>r << 3);
+        const o = out + ((<usize>r) << 3);
         store<f64>(o, load<f64>(o) + <f64>load<f32>(n0, 20));
         store<f64>(o, load<f64>(o, 8) + <f64>load<f32>(n1, 20), 8);
         store<f64>(o, load<f64>(o, 16) + <f64>load<f32>(n2, 20), 16);
@@ -111,7 +118,7 @@ export function predict(roots: usize, depths: usize, trees: i32, data: usize, ro
         const b = data + <usize>r * stride;
         let n = root;
         for (let d = 0; d < depth; d++) n = step(n, b);
-        const o = out + (<usize>r << 3);
+        const o = out + ((<usize>r) << 3);
         store<f64>(o, load<f64>(o) + <f64>load<f32>(n, 20));
       }
     }
