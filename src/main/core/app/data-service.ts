@@ -1,6 +1,9 @@
 import type { DataPreview, DataSummary } from '../../../shared/api/dto';
 import type { ResolvedConfig } from '../config/load';
-import { describeDataset, loadDataset, previewRows, type Dataset } from '../data';
+import type { Dataset } from '../data';
+
+// DuckDB loads on first use (about half a second), not when the app starts
+const data = () => import('../data');
 
 /**
  * The data cell's summary and preview. Loading the sample takes a moment, so the last dataset is
@@ -10,16 +13,16 @@ let cache: { hash: string; ds: Dataset } | undefined;
 
 async function datasetFor(resolved: ResolvedConfig): Promise<Dataset> {
   if (cache?.hash === resolved.hash) return cache.ds;
-  const ds = await loadDataset(resolved.config);
+  const ds = await (await data()).loadDataset(resolved.config);
   cache = { hash: resolved.hash, ds };
   return ds;
 }
 
 export async function describeForApi(resolved: ResolvedConfig): Promise<DataSummary> {
-  return describeDataset(await datasetFor(resolved));
+  return (await data()).describeDataset(await datasetFor(resolved));
 }
 
 export async function previewForApi(resolved: ResolvedConfig, limit: number): Promise<DataPreview> {
   const n = Math.max(1, Math.min(1000, Math.trunc(limit)));
-  return previewRows(await datasetFor(resolved), n);
+  return (await data()).previewRows(await datasetFor(resolved), n);
 }

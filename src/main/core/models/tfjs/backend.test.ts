@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureTfBackend, tf, wasmBinaryDir } from './backend';
+import * as tf from '@tensorflow/tfjs';
+import { ensureTfBackend, wasmBinaryDir } from './backend';
 
 describe('ensureTfBackend', () => {
   it('finds the wasm binaries and starts the wasm backend once', async () => {
@@ -26,7 +27,7 @@ describe('ensureTfBackend', () => {
       const backendUrl = pathToFileURL(path.join(import.meta.dirname, 'backend.ts')).href;
       writeFileSync(
         script,
-        `import { ensureTfBackend, tf } from ${JSON.stringify(backendUrl)};\n` +
+        `import { ensureTfBackend, loadTf } from ${JSON.stringify(backendUrl)};\nconst tf = await loadTf();\n` +
           `const a = await ensureTfBackend(); const b = await ensureTfBackend();\n` +
           `console.log(JSON.stringify({ a, b, now: tf.getBackend(), sum: tf.sum(tf.tensor([1, 2, 3])).dataSync()[0] }));\n`,
       );

@@ -2,12 +2,23 @@
  * One shared TensorFlow.js backend for the process: the wasm backend (XNNPACK, SIMD when available),
  * falling back to the pure-JS 'cpu' backend with a single warning if wasm cannot start.
  */
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type * as TfModule from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export type TfBackendName = 'wasm' | 'cpu';
+export type Tf = typeof TfModule;
+
+let tfModule: Promise<Tf> | undefined;
+
+/**
+ * TensorFlow.js, imported on first use: it takes about a second to load, and only training needs it
+ * (prediction runs in TypeScript from the weights), so the app and the scoring port start without it.
+ */
+export function loadTf(): Promise<Tf> {
+  tfModule ??= import('@tensorflow/tfjs');
+  return tfModule;
+}
 
 let ready: Promise<TfBackendName> | undefined;
 
@@ -24,9 +35,11 @@ export function wasmBinaryDir(): string {
 
 /** MLSYS_TF_BACKEND=cpu skips wasm. */
 async function init(): Promise<TfBackendName> {
+  const tf = await loadTf();
   const wanted = process.env.MLSYS_TF_BACKEND === 'cpu' ? 'cpu' : 'wasm';
   if (wanted === 'wasm') {
     try {
+      const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
       setWasmPaths(wasmBinaryDir());
       if (await tf.setBackend('wasm')) {
         await tf.ready();
@@ -49,5 +62,3 @@ export function ensureTfBackend(): Promise<TfBackendName> {
   ready ??= init();
   return ready;
 }
-
-export { tf };

@@ -99,7 +99,7 @@ describe('LogisticRegression (tfjs)', () => {
 
 describe('tensor hygiene', () => {
   it('leaves no tensors behind after fit, also when cancelled', async () => {
-    const { tf } = await import('./backend');
+    const tf = await (await import('./backend')).loadTf();
     await new LogisticRegression({ epochs: 1 }).fit(train.X, train.y); // warm-up: backend init
     const before = tf.memory().numTensors;
     await new LogisticRegression({ epochs: 3 }).fit(train.X, train.y, { valid: test });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
-import { ensureTfBackend, tf } from './backend';
+import * as tf from '@tensorflow/tfjs';
+import { ensureTfBackend } from './backend';
 import { assertFinite, forwardProba, type DenseLayer } from './network';
 import { xor } from './test-data';
 

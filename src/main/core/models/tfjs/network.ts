@@ -12,7 +12,8 @@ import {
   type Labels,
 } from '../types';
 import { Rng } from '../../util/rng';
-import { ensureTfBackend, tf } from './backend';
+import type * as tfx from '@tensorflow/tfjs';
+import { ensureTfBackend, loadTf, type Tf } from './backend';
 import { logLoss, rocAuc } from './metrics';
 
 /** One dense layer; `weights` is row-major [inputs][outputs]. */
@@ -146,7 +147,7 @@ function cloneLayers(layers: DenseLayer[]): DenseLayer[] {
 }
 
 /** Glorot-uniform kernels from tfjs initialisers with seeds derived from `rng`; zero biases, output bias at the prior log-odds. */
-function initLayers(sizes: number[], rng: Rng, prior: number): DenseLayer[] {
+function initLayers(tf: Tf, sizes: number[], rng: Rng, prior: number): DenseLayer[] {
   const layers: DenseLayer[] = [];
   for (let li = 0; li + 1 < sizes.length; li++) {
     const inputs = sizes[li];
@@ -200,6 +201,7 @@ export async function trainNetwork(
   };
   checkCancel();
   await ensureTfBackend();
+  const tf = await loadTf();
 
   const rng = new Rng(spec.seed);
   const initRng = rng.fork(1);
@@ -207,7 +209,7 @@ export async function trainNetwork(
   const dropoutRng = rng.fork(3);
   let positives = 0;
   for (let i = 0; i < y.length; i++) positives += y[i];
-  let layers = initLayers([X.cols, ...spec.hidden, 1], initRng, positives / y.length);
+  let layers = initLayers(tf, [X.cols, ...spec.hidden, 1], initRng, positives / y.length);
   const trainMetric = subsampleRows(X, y, TRAIN_METRIC_ROWS, rng.fork(4));
 
   // tidy frees the initial-value tensors; variables survive it (and get auto-generated unique names,
@@ -233,9 +235,9 @@ export async function trainNetwork(
   // evaluation sets live on the backend for the whole fit; XNNPACK scores them much faster than JS
   const trainX = tf.tensor2d(trainMetric.X.data, [trainMetric.X.rows, cols]);
   const validX = valid ? tf.tensor2d(valid.X.data, [valid.X.rows, cols]) : undefined;
-  const predictTensor = (xs: tf.Tensor2D): Float32Array =>
+  const predictTensor = (xs: tfx.Tensor2D): Float32Array =>
     tf.tidy(() => {
-      let a: tf.Tensor2D = xs;
+      let a: tfx.Tensor2D = xs;
       for (let li = 0; li < vars.length; li++) {
         a = tf.add(tf.matMul(a, vars[li].W), vars[li].b);
         if (li < vars.length - 1) a = tf.relu(a);
@@ -268,16 +270,16 @@ export async function trainNetwork(
           const ys = tf.tensor2d(yb.subarray(0, m), [m, 1]);
           optimizer.minimize(
             () => {
-              let a: tf.Tensor2D = xs;
+              let a: tfx.Tensor2D = xs;
               for (let li = 0; li < vars.length; li++) {
                 a = tf.add(tf.matMul(a, vars[li].W), vars[li].b);
                 if (li < vars.length - 1) {
                   a = tf.relu(a);
                   if (spec.dropout > 0)
-                    a = tf.dropout(a, spec.dropout, undefined, dropSeed + li) as tf.Tensor2D;
+                    a = tf.dropout(a, spec.dropout, undefined, dropSeed + li) as tfx.Tensor2D;
                 }
               }
-              let loss = tf.losses.sigmoidCrossEntropy(ys, a) as tf.Scalar;
+              let loss = tf.losses.sigmoidCrossEntropy(ys, a) as tfx.Scalar;
               if (spec.l2 > 0) {
                 for (const v of vars) loss = tf.add(loss, tf.mul(spec.l2, tf.sum(tf.square(v.W))));
               }
