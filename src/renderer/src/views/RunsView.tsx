@@ -125,6 +125,7 @@ export function RunsView() {
           {rows.length === all.length
             ? `${all.length.toLocaleString('en-US')} runs`
             : `${rows.length.toLocaleString('en-US')} of ${all.length.toLocaleString('en-US')} runs`}
+          {!runs.complete && ` (loading all ${runs.total.toLocaleString('en-US')}…)`}
         </span>
         <span className="spacer" />
         <span className="muted">{selected.length} selected</span>

@@ -33,7 +33,7 @@ describe('runs view', () => {
     backend.seedRuns(10_000);
     renderWithBackend(<App />, backend);
     await go('Runs');
-    expect((await screen.findByTestId('runs-count')).textContent).toBe('10,000 runs');
+    await waitFor(() => expect(screen.getByTestId('runs-count').textContent).toBe('10,000 runs'));
     const table = screen.getByRole('table', { name: 'Runs' });
     expect(table.getAttribute('aria-rowcount')).toBe('10001');
     const rendered = bodyRows().length;
@@ -67,6 +67,27 @@ describe('runs view', () => {
         .map((r) => r.metrics.roc_auc),
     );
     expect(bodyRows()[0].textContent).toContain(best.toFixed(4));
+  });
+
+  it('asks for the newest page first, then the full list after it', async () => {
+    const backend = createFakeBackend();
+    backend.seedRuns(300);
+    renderWithBackend(<App />, backend);
+    await go('Runs');
+    await waitFor(() => expect(screen.getByTestId('runs-count').textContent).toBe('300 runs'));
+    const lists = backend.calls
+      .filter((c) => c.name === 'runs.list')
+      .map((c) => (c.args as { limit: number }).limit);
+    expect(lists).toEqual([200, 100_000]);
+  });
+
+  it('does not ask for more when the first page holds every run', async () => {
+    const backend = createFakeBackend();
+    backend.seedRuns(50);
+    renderWithBackend(<App />, backend);
+    await go('Runs');
+    await waitFor(() => expect(screen.getByTestId('runs-count').textContent).toBe('50 runs'));
+    expect(backend.calls.filter((c) => c.name === 'runs.list')).toHaveLength(1);
   });
 
   it('reports a filter it cannot read and adds param columns', async () => {
