@@ -9,10 +9,11 @@ import { closest } from '../../../shared/config/suggest';
 import { DataError } from './errors';
 import { ident, lit, type Duck } from './duck';
 
-export type CsvType = 'VARCHAR' | 'DOUBLE' | 'TIMESTAMP';
+export type CsvType = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'TIMESTAMP';
 
 const TYPE_WORDS: Record<CsvType, string> = {
   VARCHAR: 'text',
+  BIGINT: 'an integer',
   DOUBLE: 'a number',
   TIMESTAMP: 'a date or timestamp (YYYY-MM-DD[ HH:MM:SS])',
 };

@@ -15,7 +15,7 @@ import { Duck, ident, lit } from './duck';
 import { DataError } from './errors';
 import { fingerprintFiles } from './fingerprint';
 import { categoricalColumn, makeTable, numericColumn, type Column } from './table';
-import { usageFeatures } from './usage-sql';
+import { aggregateUsage } from './aggregate';
 
 export const COMPANY_ATTRIBUTES = ['ALEXA_RANK', 'EMPLOYEE_RANGE', 'INDUSTRY'] as const;
 const ATTRIBUTE_TYPES: Record<string, CsvType> = { ALEXA_RANK: 'DOUBLE', EMPLOYEE_RANGE: 'VARCHAR', INDUSTRY: 'VARCHAR' };
@@ -49,15 +49,33 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
   const warnings: string[] = [];
   const duck = await Duck.open();
   try {
-    onProgress(`reading ${names.customers}`);
-    const custTypes: Record<string, CsvType> = { [idc]: 'VARCHAR', CLOSEDATE: 'TIMESTAMP', ...ATTRIBUTE_TYPES };
-    const cust = await loadCsv(duck, 'cust', files.customers, custTypes);
-    onProgress(`reading ${names.noncustomers}`);
-    const non = await loadCsv(duck, 'non', files.noncustomers, { [idc]: 'VARCHAR', ...ATTRIBUTE_TYPES });
-    onProgress(`reading ${names.usage}`);
-    const usageTypes: Record<string, CsvType> = { [idc]: 'VARCHAR', WHEN_TIMESTAMP: 'TIMESTAMP' };
-    for (const c of counters) usageTypes[c] = 'DOUBLE';
-    const usage = await loadCsv(duck, 'usage', files.usage, usageTypes);
+    // Integer ids join and group much faster than text; fall back to text ids when one is not an integer.
+    let idType: CsvType = 'BIGINT';
+    const read = async () => {
+      onProgress(`reading ${names.customers}`);
+      const custTypes: Record<string, CsvType> = { [idc]: idType, CLOSEDATE: 'TIMESTAMP', ...ATTRIBUTE_TYPES };
+      const cust = await loadCsv(duck, 'cust', files.customers, custTypes);
+      onProgress(`reading ${names.noncustomers}`);
+      const non = await loadCsv(duck, 'non', files.noncustomers, { [idc]: idType, ...ATTRIBUTE_TYPES });
+      onProgress(`reading ${names.usage}`);
+      const usageTypes: Record<string, CsvType> = { [idc]: idType, WHEN_TIMESTAMP: 'TIMESTAMP' };
+      for (const c of counters) usageTypes[c] = 'DOUBLE';
+      const usage = await loadCsv(duck, 'usage', files.usage, usageTypes);
+      return { cust, non, usage };
+    };
+    let raw;
+    try {
+      raw = await read();
+    } catch (err) {
+      if (!(err instanceof DataError && err.details.column === idc)) throw err;
+      idType = 'VARCHAR';
+      raw = await read();
+    }
+    const { cust, non, usage } = raw;
+    // hash the inputs while DuckDB works (the files exist and are readable by now)
+    const fileList = [files.customers, files.noncustomers, files.usage];
+    const fingerprinting = fingerprintFiles(fileList);
+    fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
     const extra = counters.filter((c) => !(USAGE_COUNTERS as readonly string[]).includes(c));
     if (extra.length) warnings.push(`using non-standard usage counters: ${extra.join(', ')}`);
     const tLoad = performance.now();
@@ -122,18 +140,19 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     const attrs = COMPANY_ATTRIBUTES.map(ident).join(', ');
     await duck.run(`
       CREATE TABLE companies AS
-      SELECT * EXCLUDE (k) FROM (
+      SELECT * EXCLUDE (k), row_number() OVER (ORDER BY src, r) - 1 AS ord FROM (
         SELECT *, row_number() OVER (PARTITION BY id ORDER BY src, r) AS k FROM (
           SELECT ${ident(idc)} AS id, ${attrs}, "CLOSEDATE" AS cutoff, 0 AS src, rowid AS r FROM cust
           UNION ALL
           SELECT ${ident(idc)} AS id, ${attrs}, ${snapshotSql} AS cutoff, 1 AS src, rowid AS r FROM non
         )
       ) WHERE k = 1`);
+    const nCompanies = Number(await duck.scalar('SELECT count(*) FROM companies'));
     const end = pit ? 'c.cutoff' : snapshotSql;
+    const key = `u.${ident(idc)}`;
     const where = pit ? `u."WHEN_TIMESTAMP" <= c.cutoff` : 'TRUE';
-    const feats = usageFeatures(features.usage, end);
     const orphan = await duck.rows(
-      `SELECT count(*), count(DISTINCT u.${ident(idc)}) FROM usage u ANTI JOIN companies c ON c.id = u.${ident(idc)}`,
+      `SELECT count(*), count(DISTINCT ${key}) FROM usage u ANTI JOIN companies c ON c.id = ${key}`,
     );
     const [orphanRows, orphanIds] = orphan[0] as number[];
     if (orphanRows > 0) {
@@ -141,44 +160,47 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
         `${names.usage}: ${orphanRows} rows for ${orphanIds} ids in neither ${names.customers} nor ${names.noncustomers} (ignored)`,
       );
     }
-    const dropped = pit
-      ? Number(
-          await duck.scalar(
-            `SELECT count(*) FROM usage u JOIN companies c ON c.id = u.${ident(idc)} WHERE NOT (${where})`,
-          ),
-        )
-      : 0;
-    await duck.run(`
-      CREATE TABLE agg AS
-      SELECT u.${ident(idc)} AS id, ${feats.map((f) => `CAST(${f.sql} AS DOUBLE) AS ${ident(f.name)}`).join(', ')}
-      FROM usage u JOIN companies c ON c.id = u.${ident(idc)}
-      WHERE ${where}
-      GROUP BY u.${ident(idc)}`);
-    const select = feats
-      .map((f) => (f.empty === 0 ? `coalesce(a.${ident(f.name)}, 0)` : `a.${ident(f.name)}`) + ` AS ${ident(f.name)}`)
-      .join(', ');
-    const result = await duck.columns(`
-      SELECT c.id, CAST(c.src = 0 AS DOUBLE) AS label, ${COMPANY_ATTRIBUTES.map((a) => `c.${ident(a)}`).join(', ')}, ${select}
-      FROM companies c LEFT JOIN agg a ON a.id = c.id
-      ORDER BY c.src, c.r`);
+    const result = await duck.columns(
+      `SELECT ${idType === 'BIGINT' ? 'CAST(c.id AS DOUBLE)' : 'c.id'} AS id, CAST(c.src = 0 AS DOUBLE) AS label,
+              ${COMPANY_ATTRIBUTES.map((x) => `c.${ident(x)}`).join(', ')}, CAST(epoch(${end}) AS DOUBLE) AS _end
+       FROM companies c ORDER BY c.ord`,
+      nCompanies,
+    );
+    // usage rows that pass the cutoff, by company index (and in time order when active weeks need it)
+    const from = `FROM usage u JOIN companies c ON c.id = ${key} WHERE ${where}`;
+    const counted = Number(await duck.scalar(`SELECT count(*) ${from}`));
+    const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
+    const u = await duck.columns(
+      `SELECT CAST(c.ord AS DOUBLE) AS company, CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
+              ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')}
+       ${from} ${sorted ? 'ORDER BY c.ord, u."WHEN_TIMESTAMP"' : ''}`,
+      counted,
+    );
+    const dropped = pit ? usage.rows - orphanRows - counted : 0;
+    const usageColumns = aggregateUsage(
+      { company: u.data[0] as Float64Array, ts: u.data[1] as Float64Array, counters: u.data.slice(2) as Float64Array[] },
+      nCompanies,
+      result.data[result.data.length - 1] as Float64Array,
+      features.usage,
+    );
 
     const columns: Column[] = [];
     result.names.forEach((name, i) => {
-      if (i < 2) return;
+      if (i < 2 || i === result.names.length - 1) return;
       const d = result.data[i];
       columns.push(d instanceof Float64Array ? numericColumn(name, d) : categoricalColumn(name, d));
     });
+    columns.push(...usageColumns);
     const label = result.data[1] as Float64Array;
     const y = new Uint8Array(result.rows);
     for (let i = 0; i < y.length; i++) y[i] = label[i];
-    const fileList = [files.customers, files.noncustomers, files.usage];
-    const fingerprint = await fingerprintFiles(fileList);
+    const fingerprint = await fingerprinting;
     onProgress(`${result.rows} companies, ${columns.length} raw features`);
     return {
       source: 'hubspot',
       table: makeTable(columns),
       y,
-      ids: result.data[0] as string[],
+      ids: idType === 'BIGINT' ? Array.from(result.data[0] as Float64Array, String) : (result.data[0] as string[]),
       categorical: ['EMPLOYEE_RANGE', 'INDUSTRY'],
       warnings,
       fingerprint,
