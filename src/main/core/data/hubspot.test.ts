@@ -107,6 +107,18 @@ describe('hubspot loader on a hand-made example', () => {
     expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_trend')[0]).toBeCloseTo(6 / 7 - 10 / 28, 12);
     expect(Number.isNaN(col(ds.table, 'ACTIONS_CRM_CONTACTS_mean_7d')[1])).toBe(true);
   });
+  it('accepts text ids (not integers) in every file', async () => {
+    const text = (t: string) => t.replace(/^(\d+),/gm, 'co-$1,');
+    const dir = write(tmp(), {
+      'customers.csv': text(CUSTOMERS),
+      'noncustomers.csv': text(NONCUSTOMERS),
+      'usage_actions.csv': text(USAGE),
+    });
+    const ds = await loadDataset(config(dir));
+    expect(ds.ids).toEqual(['co-1', 'co-2', 'co-3']);
+    expect([...ds.y]).toEqual([1, 0, 0]);
+    expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_sum')[0]).toBe(10);
+  });
 });
 
 describe('hubspot loader errors', () => {
