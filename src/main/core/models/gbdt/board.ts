@@ -35,13 +35,15 @@ export const CTRL_LEAVES = 5;
 export const CTRL_ERROR = 6;
 const CTRL_LEN = 8;
 
-export const OP_PARTITION = 1;
-export const OP_PARTITION_COPY = 2;
 export const OP_HISTOGRAM = 3;
 export const OP_REDUCE = 4;
 export const OP_UPDATE = 5;
 export const OP_SAMPLE = 6;
 export const OP_EXIT = 7;
+/** Partition each batch node and build its children's histograms from the thread's own rows. */
+export const OP_SPLIT = 8;
+/** Copy partitioned chunks back (threads > 1), sum private histograms, derive siblings. */
+export const OP_FINISH = 9;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -67,6 +69,9 @@ function sizes(s: BoardSpec): [string, number][] {
     ['nodeStart', 4 * s.maxBatch],
     ['nodeEnd', 4 * s.maxBatch],
     ['nodeFeature', 4 * s.maxBatch],
+    ['nodeHistL', 4 * s.maxBatch],
+    ['nodeHistR', 4 * s.maxBatch],
+    ['nodeSib', 4 * s.maxBatch],
     ['lut', 256 * s.maxBatch],
     ['cntL', 4 * s.maxBatch * T],
     ['taskStart', 8 * s.maxBatch],
@@ -122,6 +127,11 @@ export class Board {
   readonly nodeStart: Int32Array;
   readonly nodeEnd: Int32Array;
   readonly nodeFeature: Int32Array;
+  /** Slot receiving the left / right child's histogram, or -1. */
+  readonly nodeHistL: Int32Array;
+  readonly nodeHistR: Int32Array;
+  /** Parent's slot, turned into the other child's histogram by subtraction; -1 if none. */
+  readonly nodeSib: Int32Array;
   readonly lut: Uint8Array;
   readonly cntL: Int32Array;
   readonly taskStart: Int32Array;
@@ -170,6 +180,9 @@ export class Board {
     this.nodeStart = i32('nodeStart', spec.maxBatch);
     this.nodeEnd = i32('nodeEnd', spec.maxBatch);
     this.nodeFeature = i32('nodeFeature', spec.maxBatch);
+    this.nodeHistL = i32('nodeHistL', spec.maxBatch);
+    this.nodeHistR = i32('nodeHistR', spec.maxBatch);
+    this.nodeSib = i32('nodeSib', spec.maxBatch);
     this.lut = u8('lut', 256 * spec.maxBatch);
     this.cntL = i32('cntL', spec.maxBatch * T);
     this.taskStart = i32('taskStart', 2 * spec.maxBatch);

@@ -9,10 +9,10 @@ import {
   CTRL_LEAVES,
   CTRL_NODES,
   CTRL_TASKS,
+  OP_FINISH,
   OP_HISTOGRAM,
-  OP_PARTITION,
-  OP_PARTITION_COPY,
   OP_REDUCE,
+  OP_SPLIT,
   OP_UPDATE,
 } from './board';
 import type { Executor } from './executor';
@@ -154,9 +154,9 @@ export class TreeGrower {
     return tree.feature.length - 1;
   }
 
-  private canSplit(depth: number, count: number, h: number): boolean {
+  private canSplit(depth: number, h: number): boolean {
     if (this.cfg.maxDepth > 0 && depth >= this.cfg.maxDepth) return false;
-    return count >= 2 && h >= 2 * this.cfg.split.minChildWeight && h > 0;
+    return h >= 2 * this.cfg.split.minChildWeight && h > 0;
   }
 
   /** Best split of a node whose histogram is in `slot`; null (and the slot released) if none. */
@@ -201,6 +201,9 @@ export class TreeGrower {
     features: Int32Array,
   ): Pending[] {
     const b = this.exec.board;
+    // which children get a histogram is decided before partitioning (row counts are not known yet):
+    // the one with the smaller hessian sum is built, its sibling derived from the parent's histogram
+    const plan: { lOk: boolean; rOk: boolean; lSlot: number; rSlot: number }[] = [];
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
       const s = p.split;
@@ -211,12 +214,45 @@ export class TreeGrower {
       b.lut[lb] = s.defaultLeft ? 1 : 0;
       b.lut.fill(1, lb + 1, lb + 1 + s.bin);
       b.lut.fill(0, lb + 1 + s.bin, lb + 256);
+      const depth = p.depth + 1;
+      const lOk = this.canSplit(depth, s.hl);
+      const rOk = this.canSplit(depth, s.hr);
+      let buildL = -1;
+      let buildR = -1;
+      let sib = -1;
+      let lSlot = -1;
+      let rSlot = -1;
+      if (lOk && rOk) {
+        const smallLeft = s.hl <= s.hr;
+        const small = this.takeSlot();
+        const big = p.slot >= 0 ? p.slot : this.takeSlot();
+        if (p.slot >= 0) sib = p.slot;
+        lSlot = smallLeft ? small : big;
+        rSlot = smallLeft ? big : small;
+        if (p.slot >= 0) {
+          if (smallLeft) buildL = small;
+          else buildR = small;
+        } else {
+          buildL = lSlot;
+          buildR = rSlot;
+        }
+      } else if (lOk || rOk) {
+        const slot = p.slot >= 0 ? p.slot : this.takeSlot();
+        if (lOk) buildL = lSlot = slot;
+        else buildR = rSlot = slot;
+      } else {
+        this.releaseSlot(p.slot);
+      }
+      b.nodeHistL[i] = buildL;
+      b.nodeHistR[i] = buildR;
+      b.nodeSib[i] = sib;
+      plan.push({ lOk, rOk, lSlot, rSlot });
     }
     b.ctrl[CTRL_NODES] = batch.length;
-    this.exec.run(OP_PARTITION);
-    if (b.spec.threads > 1) this.exec.run(OP_PARTITION_COPY);
+    this.exec.run(OP_SPLIT);
+    this.exec.run(OP_FINISH);
 
-    const tasks: [number, number, number, number][] = [];
+    const out: Pending[] = [];
     const made: {
       node: number;
       start: number;
@@ -242,34 +278,11 @@ export class TreeGrower {
       tree.gain[nd] = s.gain;
       segStart.push(p.start, mid);
       segEnd.push(mid, p.end);
-
+      const { lOk, rOk, lSlot, rSlot } = plan[i];
       const depth = p.depth + 1;
-      const lOk = this.canSplit(depth, mid - p.start, s.hl);
-      const rOk = this.canSplit(depth, p.end - mid, s.hr);
-      const lc = { node: l, start: p.start, end: mid, depth, slot: -1, g: s.gl, h: s.hl };
-      const rc = { node: r, start: mid, end: p.end, depth, slot: -1, g: s.gr, h: s.hr };
-      if (lOk && rOk) {
-        const [small, big] = mid - p.start <= p.end - mid ? [lc, rc] : [rc, lc];
-        small.slot = this.takeSlot();
-        if (p.slot >= 0) {
-          big.slot = p.slot;
-          tasks.push([small.start, small.end, small.slot, p.slot]);
-        } else {
-          big.slot = this.takeSlot();
-          tasks.push([small.start, small.end, small.slot, -1], [big.start, big.end, big.slot, -1]);
-        }
-        made.push(lc, rc);
-      } else if (lOk || rOk) {
-        const only = lOk ? lc : rc;
-        only.slot = p.slot >= 0 ? p.slot : this.takeSlot();
-        tasks.push([only.start, only.end, only.slot, -1]);
-        made.push(only);
-      } else {
-        this.releaseSlot(p.slot);
-      }
+      if (lOk) made.push({ node: l, start: p.start, end: mid, depth, slot: lSlot, g: s.gl, h: s.hl });
+      if (rOk) made.push({ node: r, start: mid, end: p.end, depth, slot: rSlot, g: s.gr, h: s.hr });
     }
-    if (tasks.length > 0) this.setTasks(tasks);
-    const out: Pending[] = [];
     for (const c of made) {
       const pend = this.evaluate(c.node, c.start, c.end, c.depth, c.slot, c.g, c.h, features);
       if (pend) out.push(pend);

@@ -13,22 +13,15 @@ import {
   CTRL_TASKS,
   LOSS_CHUNK,
   OP_HISTOGRAM,
-  OP_PARTITION,
-  OP_PARTITION_COPY,
   OP_REDUCE,
   OP_SAMPLE,
   OP_UPDATE,
+  OP_SPLIT,
+  OP_FINISH,
 } from './board';
 
 export function runOp(b: Board, op: number, t: number): void {
   switch (op) {
-    case OP_PARTITION:
-      if (b.spec.threads === 1) partitionInPlace(b);
-      else partitionSplit(b, t);
-      return;
-    case OP_PARTITION_COPY:
-      partitionCopy(b, t);
-      return;
     case OP_HISTOGRAM:
       histograms(b, t);
       return;
@@ -40,6 +33,15 @@ export function runOp(b: Board, op: number, t: number): void {
       return;
     case OP_SAMPLE:
       sample(b, t);
+      return;
+    case OP_SPLIT:
+      if (b.spec.threads === 1) partitionInPlace(b);
+      else partitionSplit(b, t);
+      childHistograms(b, t);
+      return;
+    case OP_FINISH:
+      if (b.spec.threads > 1) partitionCopy(b, t);
+      finishChildren(b, t);
       return;
     default:
       throw new Error(`Unknown op ${op}`);
@@ -238,6 +240,83 @@ export function buildHistogram(
       const k = hb + ((offsets[f] + bins[base + f]) << 1);
       hist[k] += g;
       hist[k + 1] += h;
+    }
+  }
+}
+
+/**
+ * Histograms of the children marked in nodeHistL/R, from the rows this thread partitioned: its own
+ * chunk in tmpL/tmpR (threads > 1) or the node's halves of idx (one thread). Exact sums make the
+ * assignment of rows to threads irrelevant to the result.
+ */
+function childHistograms(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const len = b.spec.histLen;
+  const nodes = b.ctrl[CTRL_NODES];
+  for (let i = 0; i < nodes; i++) {
+    const s = b.nodeStart[i];
+    const e = b.nodeEnd[i];
+    const nl = b.cntL[i * T + t];
+    for (let side = 0; side < 2; side++) {
+      const slot = side === 0 ? b.nodeHistL[i] : b.nodeHistR[i];
+      if (slot < 0) continue;
+      let rows: Uint32Array;
+      let rowsPtr: number;
+      let a: number;
+      let z: number;
+      if (T === 1) {
+        rows = b.idx;
+        rowsPtr = b.ptr.idx;
+        [a, z] = side === 0 ? [s, s + nl] : [s + nl, e];
+      } else {
+        const [ca, cz] = chunkOf(s, e, t, T);
+        rows = side === 0 ? b.tmpL : b.tmpR;
+        rowsPtr = side === 0 ? b.ptr.tmpL : b.ptr.tmpR;
+        [a, z] = side === 0 ? [ca, ca + nl] : [ca, cz - nl];
+      }
+      const target = t === 0 ? b.hist : b.priv;
+      const hb = t === 0 ? slot * len : ((t - 1) * 2 * b.spec.maxBatch + 2 * i + side) * len;
+      target.fill(0, hb, hb + len);
+      if (b.wasm) {
+        const p = b.ptr;
+        b.wasm.histogram(
+          (t === 0 ? p.hist : p.priv) + 8 * hb,
+          rowsPtr,
+          a,
+          z,
+          p.binsRow,
+          b.spec.cols,
+          p.offsets,
+          p.gpairS,
+        );
+      } else {
+        buildHistogram(target, hb, rows, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
+      }
+    }
+  }
+}
+
+/** Sums the private child histograms into their slots and derives siblings (this thread's bin range). */
+function finishChildren(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const len = b.spec.histLen;
+  const { hist, priv } = b;
+  const nodes = b.ctrl[CTRL_NODES];
+  const [lo, hi] = chunkOf(0, len, t, T);
+  for (let i = 0; i < nodes; i++) {
+    for (let side = 0; side < 2; side++) {
+      const slot = side === 0 ? b.nodeHistL[i] : b.nodeHistR[i];
+      if (slot < 0) continue;
+      const hb = slot * len;
+      for (let u = 1; u < T; u++) {
+        const pb = ((u - 1) * 2 * b.spec.maxBatch + 2 * i + side) * len;
+        for (let k = lo; k < hi; k++) hist[hb + k] += priv[pb + k];
+      }
+      const sib = b.nodeSib[i];
+      if (sib >= 0) {
+        const sb = sib * len;
+        for (let k = lo; k < hi; k++) hist[sb + k] -= hist[hb + k];
+      }
     }
   }
 }
