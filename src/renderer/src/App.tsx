@@ -77,7 +77,7 @@ export function App() {
           </ErrorBoundary>
           {info.data &&
             (view === 'about' ? (
-              <AboutPanel info={info.data} />
+              <AboutPanel info={info.data} full />
             ) : (
               <footer className="status-bar">
                 <AboutPanel info={info.data} />

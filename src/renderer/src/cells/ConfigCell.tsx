@@ -64,7 +64,9 @@ export function ConfigCell() {
   );
 
   const onRun = () => {
-    const source = dirty || !configPath ? { configText: text } : { configPath };
+    // an edited buffer keeps its file's path so `extends:` resolves from where the file lives
+    const source =
+      dirty || !configPath ? { configText: text, configPath: configPath ?? undefined } : { configPath };
     start.mutate(
       { ...source, name: runName.trim() || undefined },
       {

@@ -75,6 +75,23 @@ describe('config cell', () => {
     );
   });
 
+  it('runs an edited buffer as text with its file path, so extends: resolves', async () => {
+    const user = userEvent.setup();
+    const { backend } = renderWithBackend(<App />);
+    await waitFor(() => expect(editorView().state.doc.toString()).toContain('algorithm: gbdt'));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Config file' }), 'experiments/deep.yaml');
+    await waitFor(() => expect(editorView().state.doc.toString()).toContain('max_depth: 8'));
+    replaceText('max_depth: 8', 'max_depth: 7');
+    await waitFor(() => expect(screen.getByTestId('config-validation').textContent).toMatch(/^Valid/));
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    await waitFor(() => expect(backend.calls.some((c) => c.name === 'runs.start')).toBe(true));
+    expect(backend.calls.find((c) => c.name === 'runs.start')!.args).toEqual({
+      configPath: 'experiments/deep.yaml',
+      configText: expect.stringContaining('max_depth: 7'),
+    });
+    expect(backend.runs.get('r00001')!.params['model.max_depth']).toBe(7);
+  });
+
   it('rejects a bad experiment name before calling the API', async () => {
     const user = userEvent.setup();
     renderWithBackend(<App />);

@@ -30,6 +30,20 @@ export function Dialog({
           if (e.key === 'Escape') {
             e.stopPropagation();
             onClose();
+          } else if (e.key === 'Tab') {
+            // keep focus inside the modal: wrap around at either end
+            const items = [
+              ...ref.current!.querySelectorAll<HTMLElement>('input, button:not(:disabled), select, textarea'),
+            ];
+            const first = items[0];
+            const last = items[items.length - 1];
+            if (e.shiftKey && document.activeElement === first) {
+              e.preventDefault();
+              last.focus();
+            } else if (!e.shiftKey && document.activeElement === last) {
+              e.preventDefault();
+              first.focus();
+            }
           }
         }}
       >

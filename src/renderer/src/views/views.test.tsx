@@ -212,6 +212,27 @@ describe('registry view', () => {
     expect(backend.history.at(-1)).toMatchObject({ action: 'promote', from_version: 1, to_version: 2 });
   });
 
+  it('keeps keyboard focus inside the promote dialog', async () => {
+    const user = userEvent.setup();
+    const backend = createFakeBackend();
+    await twoFinishedRuns(backend);
+    await backend.handlers['registry.promote']({ version: 1 });
+    renderWithBackend(<App />, backend);
+    await go('Registry');
+    await user.click(await screen.findByRole('button', { name: 'Promote v2' }));
+    const dialog = screen.getByRole('dialog');
+    const reason = within(dialog).getByRole('textbox', { name: 'Reason' });
+    expect(document.activeElement).toBe(reason);
+    await user.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await user.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Confirm promotion' }));
+    await user.tab();
+    expect(document.activeElement).toBe(reason);
+    await user.tab({ shift: true });
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Confirm promotion' }));
+  });
+
   it('cancels the dialog with Escape and rolls back', async () => {
     const user = userEvent.setup();
     const backend = createFakeBackend();
@@ -233,6 +254,17 @@ describe('registry view', () => {
     renderWithBackend(<App />);
     await go('Registry');
     expect(await screen.findByText('No model versions yet')).toBeTruthy();
+  });
+});
+
+describe('about view', () => {
+  it('lists where everything lives', async () => {
+    renderWithBackend(<App />);
+    await go('About');
+    const about = await screen.findByRole('region', { name: 'App info' });
+    expect(about.textContent).toContain('/home/test/config');
+    expect(about.textContent).toContain('roc_auc_calibrated');
+    expect(screen.getAllByTestId('registry-path')).toHaveLength(1);
   });
 });
 
