@@ -11,10 +11,15 @@ const available = readdirSync(benchDir)
   .map((f) => f.replace(/\.bench\.ts$/, ''));
 const [name, ...args] = process.argv.slice(2);
 if (!name || !available.includes(name)) {
-  console.error(`${name ? `Unknown benchmark: ${name}. ` : ''}Usage: npm run bench -- <name> [args]\nAvailable: ${available.join(', ') || '(none yet)'}`);
+  console.error(
+    `${name ? `Unknown benchmark: ${name}. ` : ''}Usage: npm run bench -- <name> [args]\nAvailable: ${available.join(', ') || '(none yet)'}`,
+  );
   process.exit(name ? 2 : 0);
 }
 const file = path.join(benchDir, `${name}.bench.ts`);
 if (!existsSync(file)) process.exit(2);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file, ...args], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file, ...args], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);

@@ -24,6 +24,11 @@ if (hasElectron()) {
 } else {
   console.log('No Electron binary: browser mode with the renderer rebuilt on change.');
   children.push(spawn(process.execPath, [ev, 'build', '--watch'], { cwd: root, stdio: 'inherit' }));
-  children.push(spawn(process.execPath, ['--import', 'tsx', '--watch', 'src/main/server.ts'], { cwd: root, stdio: 'inherit' }));
+  children.push(
+    spawn(process.execPath, ['--import', 'tsx', '--watch', 'src/main/server.ts'], {
+      cwd: root,
+      stdio: 'inherit',
+    }),
+  );
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => children.forEach((c) => c.kill(sig)));
