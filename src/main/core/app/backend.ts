@@ -37,6 +37,15 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** Training runs at once: MLSYS_WORKERS, default 1 (a run already uses both cores of a 2-core machine). */
+export function workerCount(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.MLSYS_WORKERS ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new Error(`MLSYS_WORKERS must be an integer from 1 to 64, got "${env.MLSYS_WORKERS}"`);
+  }
+  return n;
+}
+
 /** Starts the services behind the app API. Hosts (browser-mode server, Electron) call this once. */
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const env = options.env ?? process.env;
@@ -116,7 +125,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         runConfigs.delete(runId);
       },
     },
-    options.workers ?? 1,
+    options.workers ?? workerCount(env),
     options.startWorker,
   );
 
