@@ -17,6 +17,8 @@ export function subscribeServerEvents(client: ApiClient, qc: QueryClient): () =>
   const offs = [
     client.on('run.queued', () => invalidate(qc, 'runs.list')),
     client.on('run.progress', (p: EventMap['run.progress']) => {
+      // the first progress of a run means queued → running: the runs list shows statuses
+      if (!qc.getQueryData<RunProgress[]>(keys.runLive(p.run_id))?.length) invalidate(qc, 'runs.list');
       qc.setQueryData<RunProgress[]>(keys.runLive(p.run_id), (prev = []) => {
         const next = prev.length >= MAX_LIVE_POINTS ? prev.slice(1) : prev.slice();
         next.push(p);
