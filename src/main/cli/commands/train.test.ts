@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,5 +120,44 @@ describe('mlsys train / evaluate', () => {
     expect(missingData.err).toMatch(/customers\.csv/);
     const noModel = await cli(['evaluate']);
     expect(noModel.code).toBe(2);
+  });
+
+  it('mirrors the run to MLflow when tracking.mlflow_uri is set, and an MLflow outage never fails the run', async () => {
+    const seen: string[] = [];
+    const app = express();
+    app.use(express.json());
+    app.use((req, _res, next) => {
+      seen.push(`${req.method} ${req.path}`);
+      next();
+    });
+    app.get('/api/2.0/mlflow/experiments/get-by-name', (_req, res) =>
+      res.json({ experiment: { experiment_id: '3' } }),
+    );
+    app.post('/api/2.0/mlflow/runs/create', (_req, res) =>
+      res.json({ run: { info: { run_id: 'm1', artifact_uri: 'mlflow-artifacts:/3/m1/artifacts' } } }),
+    );
+    app.post('/api/2.0/mlflow/runs/log-batch', (_req, res) => res.json({}));
+    app.post('/api/2.0/mlflow/runs/update', (_req, res) => res.json({}));
+    app.put('/api/2.0/mlflow-artifacts/artifacts/*rest', (_req, res) => res.json({}));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const ok = await cli(['train', '--no-progress', '--set', `tracking.mlflow_uri=${uri}`, ...FAST]);
+      expect(ok.code).toBe(0);
+      expect(seen).toContain('POST /api/2.0/mlflow/runs/create');
+      expect(seen).toContain('POST /api/2.0/mlflow/runs/log-batch');
+    } finally {
+      server.close();
+    }
+    const down = await cli([
+      'train',
+      '--no-progress',
+      '--set',
+      'tracking.mlflow_uri=http://127.0.0.1:1',
+      ...FAST,
+    ]);
+    expect(down.code).toBe(0);
+    expect(down.err).toMatch(/MLflow/);
   });
 });

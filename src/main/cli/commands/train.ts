@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../../core/config/load';
 import { Registry } from '../../core/registry';
 import { runTrainingInWorker } from '../../core/training/runner';
-import { createQueuedRun, recordRunResult } from '../../core/training/record';
+import { createQueuedRun, mirrorToMlflowIfConfigured, recordRunResult } from '../../core/training/record';
 import { CancelledError } from '../../core/models/types';
 import { CliError } from '../errors';
 import { formatMetricsTable } from '../metrics-table';
@@ -123,6 +123,7 @@ export function register(program: Command): void {
           const cancelled = err instanceof CancelledError;
           const message = err instanceof Error ? err.message : String(err);
           registry.setRunStatus(run.id, cancelled ? 'cancelled' : 'failed', { error: message });
+          await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
           throw new CliError(`run ${run.id} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
         } finally {
           process.off('SIGINT', onSigint);
@@ -130,6 +131,7 @@ export function register(program: Command): void {
         reporter.stop();
         const outcome = recordRunResult(registry, run.id, resolved, result);
         registry.setRunStatus(run.id, 'succeeded');
+        await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
         if (opts.output) {
           mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
           copyFileSync(result.bundle_path, opts.output);

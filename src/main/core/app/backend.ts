@@ -5,7 +5,7 @@ import type { RunEvaluation } from '../../../shared/api/dto';
 import { loadConfig, type ResolvedConfig } from '../config/load';
 import { Registry } from '../registry';
 import type { TrainingResult } from '../training/protocol';
-import { createQueuedRun, recordRunResult } from '../training/record';
+import { createQueuedRun, mirrorToMlflowIfConfigured, recordRunResult } from '../training/record';
 import type { BackendContext } from './context';
 import { EventBus } from './events';
 import { createHandlers } from './handlers';
@@ -115,6 +115,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
           status = 'failed';
           outcome = { error: message };
         }
+        const resolved = runConfigs.get(runId);
+        if (resolved)
+          void mirrorToMlflowIfConfigured(registry, runId, resolved, (m) =>
+            console.warn(`run ${runId}: ${m}`),
+          );
         const run = registry.getRun(runId);
         events.emit('run.finished', {
           run_id: runId,

@@ -5,7 +5,7 @@
  */
 import { flattenObject } from '../../../shared/util/flatten';
 import type { ResolvedConfig } from '../config/load';
-import type { Registry, RegisterVersionResult } from '../registry';
+import { mirrorRunToMlflow, type Registry, type RegisterVersionResult } from '../registry';
 import type { TrainingResult, TrialRecord } from './protocol';
 
 export function createQueuedRun(
@@ -78,4 +78,23 @@ export function recordRunResult(
     eval_fingerprint: result.eval_fingerprint,
     signature: result.signature,
   });
+}
+
+/**
+ * When `tracking.mlflow_uri` is set, mirrors the finished run (params, metrics, curves, artifacts) to
+ * MLflow. Never throws: an MLflow failure is one warning, and the run stays recorded locally.
+ */
+export async function mirrorToMlflowIfConfigured(
+  registry: Registry,
+  runId: string,
+  resolved: ResolvedConfig,
+  warn: (message: string) => void,
+): Promise<void> {
+  const uri = resolved.config.tracking.mlflow_uri;
+  if (!uri) return;
+  try {
+    await mirrorRunToMlflow(registry, runId, uri, { warn });
+  } catch (err) {
+    warn(`warning: MLflow tracking failed (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
