@@ -20,7 +20,7 @@
  * The peer runs twice by default: in the plain environment and with OMP_WAIT_POLICY=PASSIVE (see
  * PEER_ENVS); time_ratio is against the faster of the two, time_ratio_default_env against the plain one.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -516,6 +516,15 @@ function table(
 
 // -------------------------------------------------------------------------------------------- main
 
+/** The commit measured (MLSYS_BENCH_COMMIT when run from an exported snapshot) and uncommitted changes. */
+function sourceVersion(): { commit: string | null; dirty: boolean | null } {
+  const git = (args: string[]) => spawnSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' });
+  const head = git(['rev-parse', 'HEAD']);
+  if (head.status !== 0) return { commit: process.env.MLSYS_BENCH_COMMIT ?? null, dirty: null };
+  const status = git(['status', '--porcelain', '--', 'src', 'config']);
+  return { commit: head.stdout.trim(), dirty: status.stdout.trim().length > 0 };
+}
+
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -581,6 +590,11 @@ async function main(): Promise<void> {
           const pr = await profileOurs(dataDir, path.join(work, `profile_${companies}_${Date.now()}`));
           ours.phases = { cli_startup: await cliStartup(), ...pr.seconds };
           ours.phase_cpu = pr.cpu;
+          if (Math.abs(pr.roc_auc - ours.roc_auc) > 1e-9)
+            console.log(
+              `[${companies}] WARNING: the profile run's AUC ${fmt(pr.roc_auc, 5)} differs from the CLI run's ` +
+                `${fmt(ours.roc_auc, 5)} (same seed and data must give the same model): did the code change mid-run?`,
+            );
           console.log(
             `[${companies}] ours: phase timings from a second, in-process runPipeline run ` +
               `(total ${fmt(pr.seconds.total)} s, AUC ${fmt(pr.roc_auc, 5)})`,
@@ -605,6 +619,7 @@ async function main(): Promise<void> {
             date: new Date().toISOString(),
             command: `npm run bench -- pipeline ${process.argv.slice(2).join(' ')}`.trim(),
             host: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+            source: sourceVersion(),
             summary,
             ours,
             peers,
