@@ -96,24 +96,54 @@ export interface GenerateInfo {
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Streams CSV lines to a file in large writes. */
+/**
+ * Streams CSV to a file through a 4 MB byte buffer. Integers are written digit by digit and fixed
+ * text as pre-encoded bytes: building one JS string per row was most of the generator's time.
+ */
 class CsvFile {
   private fd: number;
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(1 << 22);
+  private pos = 0;
+  private digits = new Uint8Array(24);
   constructor(file: string, header: string) {
     this.fd = openSync(file, 'w');
-    this.line(header);
+    this.text(header);
+    this.end();
   }
-  line(s: string): void {
-    this.parts.push(s);
-    this.size += s.length + 1;
-    if (this.size > 1 << 22) this.flush();
+  /** Room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.pos + n > this.buf.length) this.flush();
+  }
+  text(s: string): void {
+    this.reserve(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
+  }
+  bytes(b: Uint8Array): void {
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+  int(v: number): void {
+    let x = v;
+    if (x < 0) {
+      this.buf[this.pos++] = 45; // '-'
+      x = -x;
+    }
+    let k = 0;
+    do {
+      this.digits[k++] = 48 + (x % 10);
+      x = Math.floor(x / 10);
+    } while (x > 0);
+    while (k > 0) this.buf[this.pos++] = this.digits[--k];
+  }
+  comma(): void {
+    this.buf[this.pos++] = 44;
+  }
+  end(): void {
+    this.buf[this.pos++] = 10;
   }
   flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join('\n') + '\n');
-    this.parts = [];
-    this.size = 0;
+    if (this.pos > 0) writeSync(this.fd, this.buf, 0, this.pos);
+    this.pos = 0;
   }
   close(): void {
     this.flush();
@@ -290,24 +320,30 @@ export function generateSample(options: GenerateOptions): GenerateInfo {
   const nonc = new CsvFile(out('noncustomers.csv'), 'id,ALEXA_RANK,EMPLOYEE_RANGE,INDUSTRY');
   for (let i = 0; i < n; i++) {
     if (y[i]) {
-      cust.line(
-        `${i + 1},${closeVocab[closeDay[i]]},${mrr[i].toFixed(2)},${alexaText(i)},${employee[size[i]]},${industryText(i)}`,
+      cust.text(
+        `${i + 1},${closeVocab[closeDay[i]]},${mrr[i].toFixed(2)},${alexaText(i)},${employee[size[i]]},${industryText(i)}\n`,
       );
     } else {
-      const line = `${i + 1},${alexaText(i)},${employee[size[i]]},${industryText(i)}`;
-      nonc.line(line);
-      if (dupOf[i]) nonc.line(line); // duplicates sit next to the original
+      const line = `${i + 1},${alexaText(i)},${employee[size[i]]},${industryText(i)}\n`;
+      nonc.text(line);
+      if (dupOf[i]) nonc.text(line); // duplicates sit next to the original
     }
   }
   cust.close();
   nonc.close();
   const usage = new CsvFile(out('usage_actions.csv'), ['id', 'WHEN_TIMESTAMP', ...USAGE_COUNTERS].join(','));
+  const weekBytes = weekVocab.map((w) => Buffer.from(`,${w}`, 'latin1'));
   for (let k = 0; k < rowsAll; k++) {
     const q = order[k];
     const c = q * 8;
-    usage.line(
-      `${uId[q]},${weekVocab[uWeek[q]]},${counts[c]},${counts[c + 1]},${counts[c + 2]},${counts[c + 3]},${counts[c + 4]},${counts[c + 5]},${counts[c + 6]},${counts[c + 7]}`,
-    );
+    usage.reserve(200);
+    usage.int(uId[q]);
+    usage.bytes(weekBytes[uWeek[q]]);
+    for (let j = 0; j < 8; j++) {
+      usage.comma();
+      usage.int(counts[c + j]);
+    }
+    usage.end();
   }
   usage.close();
 
