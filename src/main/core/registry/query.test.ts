@@ -106,3 +106,40 @@ describe('listRuns', () => {
     expect(started[0].id).toBe(ids[0]);
   });
 });
+
+describe('listRuns fast path (unfiltered sort by a metric or param)', () => {
+  it('orders exactly like the general query, across pages, with ties, mixed types and missing values', () => {
+    const r = Registry.open(tempDir());
+    try {
+      const values: unknown[] = [3, 'b', 1.5, undefined, 3, 'a', null, true, -2, undefined, 'b', 0];
+      values.forEach((v, i) => {
+        const params: Record<string, unknown> = { other: i };
+        if (v !== undefined) params.x = v;
+        const run = r.createRun(runInput({ params }));
+        if (i % 4 !== 1) r.logMetrics(run.id, { auc: [0.5, 0.7, 0.5, 0.9][i % 4] });
+      });
+      const always = { key: 'seed', op: '>=' as const, value: -1 };
+      for (const key of ['params.x', 'metrics.auc']) {
+        for (const dir of ['asc', 'desc'] as const) {
+          const general = r.listRuns({ sort: { key, dir }, filter: [always] }).runs.map((x) => x.id);
+          const fast = r.listRuns({ sort: { key, dir } });
+          expect(fast.total).toBe(12);
+          expect(fast.runs.map((x) => x.id)).toEqual(general);
+          for (const [limit, offset] of [
+            [5, 0],
+            [5, 5],
+            [5, 10],
+            [3, 8],
+            [4, 20],
+            [0, 0],
+          ]) {
+            const pageIds = r.listRuns({ sort: { key, dir }, limit, offset }).runs.map((x) => x.id);
+            expect(pageIds).toEqual(general.slice(offset, offset + limit));
+          }
+        }
+      }
+    } finally {
+      r.close();
+    }
+  });
+});

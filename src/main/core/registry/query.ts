@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RegistryError } from './errors';
 import { RUN_COLUMNS, toSummary, type RunRow } from './runs';
-import type { ListRunsQuery, ListRunsResult, RunFilter } from './types';
+import type { ListRunsQuery, ListRunsResult, RunFilter, RunSummary } from './types';
 
 /** Run columns that can be filtered and sorted on directly, with whether they are numeric. */
 const COLUMNS: Record<string, { sql: string; numeric: boolean; notNull?: boolean }> = {
@@ -164,6 +164,10 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
   }
   const limit = q.limit === undefined ? -1 : Math.max(0, Math.trunc(q.limit));
   const offset = Math.max(0, Math.trunc(q.offset ?? 0));
+  if (where.length === 0 && (sk.kind === 'metric' || sk.kind === 'param')) {
+    const total = (db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
+    return { total, runs: readRuns(db, indexOrderedPage(db, sk.kind, sk.name, dir, limit, offset)) };
+  }
   const countAll = (): number =>
     (db.prepare(`SELECT count(*) AS n ${from} ${whereSql}`).get(...args) as { n: number }).n;
   // Sort ids only (a narrow sorter), then read the page's full rows by primary key. With filters the
@@ -177,8 +181,53 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
     )
     .all(...joinArgs, ...args, limit, offset) as { id: string; total?: number }[];
   const total = windowed && page.length > 0 ? page[0].total! : countAll();
-  const ids = page.map((r) => r.id);
-  if (ids.length === 0) return { total, runs: [] };
+  return {
+    total,
+    runs: readRuns(
+      db,
+      page.map((r) => r.id),
+    ),
+  };
+}
+
+/**
+ * Unfiltered sort by a metric or param: walk the (name, value) / (key, num, text) index in order for
+ * the runs that have it, then the runs that do not (by id) — the same order as the general query,
+ * without sorting every run.
+ */
+function indexOrderedPage(
+  db: Database.Database,
+  kind: 'metric' | 'param',
+  name: string,
+  dir: 'ASC' | 'DESC',
+  limit: number,
+  offset: number,
+): string[] {
+  const [table, keyCol, order] =
+    kind === 'metric'
+      ? ['metrics', 'name', `value ${dir}, run_id ${dir}`]
+      : ['params', 'key', `num ${dir}, text ${dir}, run_id ${dir}`];
+  const ids = (
+    db
+      .prepare(`SELECT run_id AS id FROM ${table} WHERE ${keyCol} = ? ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(name, limit, offset) as { id: string }[]
+  ).map((r) => r.id);
+  if (limit >= 0 && ids.length >= limit) return ids;
+  const have = (
+    db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${keyCol} = ?`).get(name) as { n: number }
+  ).n;
+  const rest = db
+    .prepare(
+      `SELECT r.id FROM runs r WHERE NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.run_id = r.id AND x.${keyCol} = ?)
+       ORDER BY r.id ${dir} LIMIT ? OFFSET ?`,
+    )
+    .all(name, limit < 0 ? -1 : limit - ids.length, Math.max(0, offset - have)) as { id: string }[];
+  return [...ids, ...rest.map((r) => r.id)];
+}
+
+/** Full rows for the ids, in the ids' order. */
+function readRuns(db: Database.Database, ids: string[]): RunSummary[] {
+  if (ids.length === 0) return [];
   const rows = db
     .prepare(
       `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id
@@ -186,5 +235,5 @@ export function listRuns(db: Database.Database, q: ListRunsQuery = {}): ListRuns
     )
     .all(JSON.stringify(ids)) as RunRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return { total, runs: ids.map((id) => toSummary(byId.get(id)!)) };
+  return ids.map((id) => toSummary(byId.get(id)!));
 }

@@ -1,6 +1,7 @@
 import * as m001 from './001-core';
 import * as m002 from './002-model-registry';
 import * as m003 from './003-run-summary';
+import * as m004 from './004-param-sort-index';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
  * checksum is recorded in each database and checked on open); add the next numbered file instead.
  * Embedded as TS strings so bundling needs no asset copying.
  */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
