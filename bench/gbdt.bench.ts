@@ -31,6 +31,8 @@ function argStr(name: string): string | undefined {
 
 interface SideResult {
   fit_s: number;
+  /** user + system CPU seconds of the fit, all threads (robust to other load on the machine). */
+  fit_cpu_s: number;
   predict_s: number;
   predict_rows: number;
   auc: number;
@@ -46,10 +48,13 @@ X = np.fromfile(d + '/X.f32', dtype=np.float32).reshape(rows + test_rows, cols)
 y = np.fromfile(d + '/y.u8', dtype=np.uint8)
 Xtr, ytr, Xte, yte = X[:rows], y[:rows], X[rows:], y[rows:]
 t = time.perf_counter()
+ru0 = resource.getrusage(resource.RUSAGE_SELF)
 m = xgb.XGBClassifier(tree_method='hist', max_bin=256, max_depth=6, learning_rate=0.1, n_estimators=rounds,
                       n_jobs=threads, random_state=0, eval_metric='logloss')
 m.fit(Xtr, ytr)
 fit_s = time.perf_counter() - t
+ru1 = resource.getrusage(resource.RUSAGE_SELF)
+fit_cpu_s = ru1.ru_utime - ru0.ru_utime + ru1.ru_stime - ru0.ru_stime
 b = m.get_booster()
 b.set_param({'nthread': 1})
 dm = xgb.DMatrix(Xte, missing=np.nan)
@@ -57,7 +62,7 @@ b.predict(dm)  # warm-up
 t = time.perf_counter()
 p = b.predict(xgb.DMatrix(Xte, missing=np.nan))
 predict_s = time.perf_counter() - t
-print(json.dumps({'fit_s': fit_s, 'predict_s': predict_s, 'predict_rows': int(len(p)),
+print(json.dumps({'fit_s': fit_s, 'fit_cpu_s': fit_cpu_s, 'predict_s': predict_s, 'predict_rows': int(len(p)),
                   'auc': float(roc_auc_score(yte, p)),
                   'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
 `;
@@ -75,6 +80,7 @@ async function runOurs(
   const Xtr = { rows, cols, data: all.subarray(0, rows * cols), columns };
   const Xte = { rows: TEST_ROWS, cols, data: all.subarray(rows * cols), columns };
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const m = new GbdtClassifier({
     n_estimators: rounds,
     max_depth: 6,
@@ -85,12 +91,15 @@ async function runOurs(
   });
   await m.fit(Xtr, y.subarray(0, rows));
   const fit_s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const fit_cpu_s = (cpu.user + cpu.system) / 1e6;
   m.predictProba(Xte); // warm-up
   const t1 = performance.now();
   const p = m.predictProba(Xte);
   const predict_s = (performance.now() - t1) / 1000;
   const out: SideResult = {
     fit_s,
+    fit_cpu_s,
     predict_s,
     predict_rows: p.length,
     auc: auc(p, y.subarray(rows)),
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
   const skipPeer = process.argv.includes('--skip-peer');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gbdt-bench-'));
   try {
+    const load0 = os.loadavg()[0];
     const tg = performance.now();
     const d = syntheticData(rows + TEST_ROWS, cols, 42);
     writeFileSync(path.join(dir, 'X.f32'), d.X.data);
@@ -185,6 +195,9 @@ async function main(): Promise<void> {
       ours_s: +oursS.toFixed(3),
       peer_s: +peerS.toFixed(3),
       time_ratio: +(oursS / peerS).toFixed(3),
+      ours_cpu_s: +med(ours, 'fit_cpu_s').toFixed(3),
+      peer_cpu_s: skipPeer ? null : +med(peer, 'fit_cpu_s').toFixed(3),
+      cpu_ratio: +(med(ours, 'fit_cpu_s') / med(peer, 'fit_cpu_s')).toFixed(3),
       ours_auc: +ours[0].auc.toFixed(5),
       peer_auc: skipPeer ? null : +peer[0].auc.toFixed(5),
       ours_rss_mb: +med(ours, 'peak_rss_mb').toFixed(1),
@@ -193,10 +206,19 @@ async function main(): Promise<void> {
       ours_predict_rows_s: Math.round(oursRate),
       peer_predict_rows_s: Math.round(peerRate),
       predict_ratio: +(oursRate / peerRate).toFixed(3),
+      loadavg_start: +load0.toFixed(2),
+      loadavg_end: +os.loadavg()[0].toFixed(2),
+      nproc: os.cpus().length,
     };
     console.log('');
     console.log(
       `fit (median of ${repeat}): ours ${oursS.toFixed(2)} s, XGBoost ${peerS.toFixed(2)} s, ratio ${summary.time_ratio}`,
+    );
+    console.log(
+      `fit CPU seconds (all threads): ours ${summary.ours_cpu_s}, XGBoost ${summary.peer_cpu_s}, ratio ${summary.cpu_ratio}`,
+    );
+    console.log(
+      `load average: ${summary.loadavg_start} at start, ${summary.loadavg_end} at end (${summary.nproc} CPUs)`,
     );
     console.log(`test AUC: ours ${summary.ours_auc}, XGBoost ${summary.peer_auc}`);
     console.log(
