@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { RunDetail } from '../../../shared/api';
 import { Chart } from '../charts/Chart';
 import { Cell } from '../components/Cell';
+import { SnapshotActions } from '../components/SnapshotActions';
 import { Empty, InlineError, StatusBadge } from '../components/Status';
 import { formatDuration } from '../lib/format';
 import { useCancelRun, useLiveProgress, useRun, useRunMetrics } from '../queries';
@@ -79,6 +80,8 @@ export function RunCell() {
             <span className="muted">{r.algorithm}</span>
             {r.duration_s !== null && <span className="muted">{formatDuration(r.duration_s)}</span>}
             <span className="spacer" />
+            {/* a failed or cancelled run's config can still be exported and re-run (results hold them otherwise) */}
+            {!isLive(r) && r.status !== 'succeeded' && <SnapshotActions runId={r.run_id} runName={r.name} />}
             {isLive(r) && (
               <button
                 type="button"

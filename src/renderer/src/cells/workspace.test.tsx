@@ -224,6 +224,15 @@ describe('run and results cells', () => {
       expect(screen.getByTestId('run-status').getAttribute('data-status')).toBe('cancelled'),
     );
     expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+    // a cancelled run can be re-run from its snapshot
+    await user.click(
+      within(screen.getByTestId('run-status')).getByRole('button', { name: 'Re-run from snapshot' }),
+    );
+    await waitFor(() => expect(backend.calls.filter((c) => c.name === 'runs.start')).toHaveLength(2));
+    expect(backend.calls.filter((c) => c.name === 'runs.start')[1].args).toMatchObject({
+      name: 're-run of run 1',
+      configText: expect.stringContaining('algorithm: gbdt'),
+    });
   });
 
   it('shows a failed start inline', async () => {
