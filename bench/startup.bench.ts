@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 const root = path.resolve(import.meta.dirname, '..');
 const repsIdx = process.argv.indexOf('--reps');
@@ -60,17 +61,7 @@ async function main(): Promise<void> {
     console.error('Build first: npm run build');
     process.exit(2);
   }
-  const browser = await chromium.launch({
-    executablePath: process.env.MLSYS_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const listen: number[] = [];
   const ready: number[] = [];
   const node: number[] = [];

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { Registry } from '../src/main/core/registry';
 import { Rng } from '../src/main/core/util/rng';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const argNum = (name: string, dflt: number) => {
@@ -27,17 +28,8 @@ const argNum = (name: string, dflt: number) => {
 };
 const RUNS = argNum('runs', 10_000);
 const REPEATS = argNum('repeats', 5);
-const CHROMIUM = process.env.MLSYS_CHROMIUM ?? '/usr/bin/chromium';
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+const CHROMIUM = CHROMIUM_PATH;
+const LAUNCH_ARGS = CHROMIUM_ARGS;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
