@@ -5,7 +5,10 @@ import { projectRoot } from '../../core/app/paths';
 import { loadConfig } from '../../core/config';
 import { Registry, flattenParams } from '../../core/registry';
 import { tempDir } from '../../core/registry/fixtures/helpers';
-import { mlsys } from '../../core/registry/fixtures/cli';
+import { captureCli } from '../../core/registry/fixtures/capture';
+import { main } from '../index';
+
+const mlsys = (args: string[]) => captureCli(() => main(args));
 
 describe('mlsys export', () => {
   it("writes the run's resolved config snapshot; loading it gives the same config and hash", async () => {

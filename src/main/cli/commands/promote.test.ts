@@ -1,7 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Registry, type PromotionLogEntry } from '../../core/registry';
 import { registerVersion, tempDir } from '../../core/registry/fixtures/helpers';
-import { mlsys } from '../../core/registry/fixtures/cli';
+import { captureCli } from '../../core/registry/fixtures/capture';
+import { main } from '../index';
+
+const mlsys = (args: string[]) => captureCli(() => main(args));
 
 let dir: string;
 beforeEach(() => {

@@ -7,7 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../core/app/paths';
 import { Registry, type RegisterVersionResult } from '../../core/registry';
 import { tempDir, writeBundle } from '../../core/registry/fixtures/helpers';
-import { mlsys } from '../../core/registry/fixtures/cli';
+import { captureCli } from '../../core/registry/fixtures/capture';
+import { main } from '../index';
+
+const mlsys = (args: string[]) => captureCli(() => main(args));
 
 const config = path.join(projectRoot(), 'config', 'base_config.yaml');
 let dir: string;

@@ -2,8 +2,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry, type RunDetail } from '../../core/registry';
 import { runInput, tempDir } from '../../core/registry/fixtures/helpers';
-import { mlsys } from '../../core/registry/fixtures/cli';
+import { captureCli } from '../../core/registry/fixtures/capture';
+import { main } from '../index';
 import { parseFilter, parseSort } from './runs';
+
+const mlsys = (args: string[]) => captureCli(() => main(args));
 
 let dir: string;
 const ids: string[] = [];
