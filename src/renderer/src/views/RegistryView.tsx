@@ -259,7 +259,7 @@ export function RegistryView() {
                       : '—'}
                   </td>
                   <td>{h.who}</td>
-                  <td>{h.reason}</td>
+                  <td className="wrap">{h.reason}</td>
                 </tr>
               ))}
             </tbody>
