@@ -7,7 +7,6 @@ import { parse, parseDocument, stringify } from 'yaml';
 import {
   ApiError,
   dispatch,
-  type ApiArgs,
   type ApiName,
   type ConfigFileInfo,
   type ConfigIssueDto,
@@ -25,6 +24,7 @@ import {
   type ServingStatus,
 } from '../../../shared/api';
 import type { Transport } from '../api/transport';
+import { confusionAt } from '../lib/confusion';
 import { flattenObject } from '../lib/flatten';
 
 export const BASE_CONFIG = `experiment: base
@@ -112,7 +112,7 @@ function evaluationFor(auc: number): RunEvaluation {
   return {
     threshold: 0.5,
     threshold_policy: 'max_f1',
-    confusion: fakeConfusionAt(y, p, 0.5),
+    confusion: confusionAt(y, p, 0.5),
     roc: {
       x: xs,
       y: xs.map((x) => round(Math.min(1, x ** (1 - auc + 0.2)))),
@@ -145,21 +145,6 @@ function evaluationFor(auc: number): RunEvaluation {
       { feature: 'EMPLOYEE_RANGE', gain: 33.1 },
     ],
   };
-}
-
-export function fakeConfusionAt(y: number[], p: number[], t: number) {
-  let tp = 0,
-    fp = 0,
-    tn = 0,
-    fn = 0;
-  for (let i = 0; i < y.length; i++) {
-    const pred = p[i] >= t;
-    if (pred && y[i]) tp++;
-    else if (pred) fp++;
-    else if (y[i]) fn++;
-    else tn++;
-  }
-  return { tp, fp, tn, fn };
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -678,5 +663,3 @@ export function createFakeBackend(): FakeBackend {
     },
   };
 }
-
-export type FakeArgs<N extends ApiName> = ApiArgs<N>;
