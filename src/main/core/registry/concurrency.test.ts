@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../app/paths';
 import { Registry } from './index';
-import { tempDir } from './fixtures/helpers';
+import { childEnv, tempDir } from './fixtures/helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -20,7 +20,7 @@ function runWorker(dir: string, id: number, count: number): Promise<string> {
         String(id),
         String(count),
       ],
-      { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'], env: childEnv() },
     );
     let out = '';
     let err = '';

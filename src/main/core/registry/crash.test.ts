@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../app/paths';
 import { Registry, readVerifiedBundle } from './index';
-import { tempDir } from './fixtures/helpers';
+import { childEnv, tempDir } from './fixtures/helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -17,6 +17,7 @@ function killMidWrites(dir: string, after: number): Promise<{ iterations: number
       {
         cwd: projectRoot(),
         stdio: ['ignore', 'pipe', 'pipe'],
+        env: childEnv(),
       },
     );
     let last = -1;
