@@ -133,7 +133,7 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     }
 
     // ---- companies and their cutoffs
-    onProgress('aggregating usage (point in time)');
+    onProgress(`aggregating usage (${pit ? 'point-in-time cutoff' : 'no cutoff'})`);
     const maxTs = String(await duck.scalar(`SELECT strftime(max("WHEN_TIMESTAMP"), '%Y-%m-%d %H:%M:%S') FROM usage`));
     const snapshot = features.cutoff.snapshot_date ?? maxTs;
     const snapshotSql = `CAST(${lit(snapshot)} AS TIMESTAMP)`;

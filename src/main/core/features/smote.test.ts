@@ -96,13 +96,13 @@ describe('smote', () => {
     });
     const P: number[][] = [];
     for (let i = 0; i < X.rows; i++) if (y[i]) P.push(Array.from(X.data.subarray(i * 3, i * 3 + 3)));
-    // penalty: median std of the continuous columns among minority rows, squared
+    // penalty: half the squared median std of the continuous columns among minority rows
     const std = (c: number) => {
       const v = P.map((p) => p[c]);
       const m = v.reduce((a, b) => a + b, 0) / v.length;
       return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
     };
-    const penalty = ((std(0) + std(1)) / 2) ** 2;
+    const penalty = ((std(0) + std(1)) / 2) ** 2 / 2;
     const isCat = [false, false, true];
     const neighbours = P.map((_, i) => knn(P, i, k, isCat, penalty));
     const majority = neighbours.map((nb) => {

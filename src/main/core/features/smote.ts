@@ -3,9 +3,11 @@
  *
  * New minority rows are drawn like imbalanced-learn does: pick a minority row and one of its k
  * nearest minority neighbours at random, and place the new row at a uniform random point on the
- * segment between them. SMOTENC measures distance on the continuous columns plus, for every
- * categorical column that differs, the median standard deviation of the continuous columns (squared),
- * and gives the new row, per categorical column, the most frequent category among the k neighbours.
+ * segment between them. SMOTENC measures squared distance on the continuous columns plus, for every
+ * categorical column that differs, m²/2 where m is the median standard deviation of the continuous
+ * minority columns (what imbalanced-learn's one-hot columns scaled to m/2 add), and gives the new
+ * row, per categorical column, the most frequent category among the k neighbours (ties: the nearest
+ * such neighbour's category).
  * The result is the original rows followed by the synthetic ones.
  */
 import type { DenseMatrix } from '../models/types';
@@ -123,7 +125,7 @@ export function smote(X: DenseMatrix, y: Uint8Array, options: SmoteOptions): Smo
       stds.push(Math.sqrt(Math.max(0, s2 / nMin - mu * mu)));
     }
     const med = medianOf(stds);
-    catPenalty = med * med;
+    catPenalty = (med * med) / 2;
   }
   const nn = nearestNeighbours(P, nMin, cols, k, catPenalty, isCat);
 
@@ -140,15 +142,20 @@ export function smote(X: DenseMatrix, y: Uint8Array, options: SmoteOptions): Smo
     for (let c = 0; c < cols; c++) {
       if (isCat[c]) {
         votes.clear();
-        let best = P[i * cols + c];
         let bestN = 0;
         for (let q = 0; q < k; q++) {
           const v = P[nn[i * k + q] * cols + c];
           const cnt = (votes.get(v) ?? 0) + 1;
           votes.set(v, cnt);
-          if (cnt > bestN) {
-            bestN = cnt;
+          if (cnt > bestN) bestN = cnt;
+        }
+        // neighbours are nearest first, so the first with the top count breaks ties by distance
+        let best = P[i * cols + c];
+        for (let q = 0; q < k; q++) {
+          const v = P[nn[i * k + q] * cols + c];
+          if (votes.get(v) === bestN) {
             best = v;
+            break;
           }
         }
         out[o + c] = best;
