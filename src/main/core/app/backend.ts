@@ -162,7 +162,15 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     championChanged,
   };
   const handlers = createHandlers(ctx);
-  if (options.startScoring ?? true) await serving.start();
+  if (options.startScoring ?? true) {
+    // a busy scoring port must not keep the app from starting: the serving panel shows why and
+    // offers another port
+    await serving.start().catch((err: unknown) => {
+      console.warn(
+        `ml-sys: the scoring port did not start: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+  }
 
   return {
     handlers,

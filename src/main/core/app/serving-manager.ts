@@ -52,7 +52,7 @@ export class ServingManager {
       requests_total: this.requests,
       predictions_total: this.predictions,
       errors_total: this.errors,
-      last_error: this.lastError,
+      last_error: this.scoring?.lastError() ?? this.lastError,
     };
   }
 
@@ -67,10 +67,7 @@ export class ServingManager {
       modelName: this.options.modelName,
       maxBatch: this.options.maxBatch,
       prometheus: this.options.prometheus,
-      log: (m) => {
-        this.lastError = m;
-        console.warn(`scoring: ${m}`);
-      },
+      log: (m) => console.warn(m),
     });
     const outer = express();
     outer.disable('x-powered-by');
@@ -102,16 +99,24 @@ export class ServingManager {
     outer.use(scoring.app);
     const server = http.createServer(outer);
     server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          err.code === 'EADDRINUSE'
-            ? new Error(`Port ${this.port} on ${this.options.host} is in use; choose another scoring port`)
-            : err,
-        ),
-      );
-      server.listen(this.port, this.options.host, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err: NodeJS.ErrnoException) =>
+          reject(
+            err.code === 'EADDRINUSE'
+              ? new Error(`Port ${this.port} on ${this.options.host} is in use; choose another scoring port`)
+              : err,
+          ),
+        );
+        server.listen(this.port, this.options.host, () => resolve());
+      });
+    } catch (err) {
+      scoring.close();
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.emit();
+      throw err;
+    }
+    this.lastError = null;
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
     this.scoring = scoring;

@@ -42,6 +42,8 @@ export interface ScoringApp {
   ready(): Promise<void>;
   /** The model new requests are scored with. */
   current(): ScoringModel | undefined;
+  /** Why the latest champion load failed (the previous model is still served), or null. */
+  lastError(): string | null;
   /** Checks for a new champion now (instead of at the next poll). */
   refresh(): Promise<void>;
   /** Stops watching the champion (the host closes its own HTTP server). */
@@ -205,6 +207,7 @@ export function createScoringApp(options: ScoringAppOptions): ScoringApp {
     app,
     ready: () => watcher.ready(),
     current: () => watcher.current,
+    lastError: () => watcher.lastError,
     refresh: () => watcher.refresh(),
     close: () => watcher.close(),
     get swaps() {
