@@ -38,6 +38,8 @@ describe('wasm kernels', () => {
       { n_estimators: 10, max_depth: 6, subsample: 0.7, colsample_bytree: 0.8, n_threads: 1 },
       { n_estimators: 10, max_depth: 5, n_threads: 2 },
       { n_estimators: 6, max_depth: 0, max_leaves: 20, n_threads: 2 },
+      { n_estimators: 10, max_depth: 6, eval_every: 0, scale_pos_weight: 2.5 },
+      { n_estimators: 10, max_depth: 4, eval_every: 0, subsample: 0.8, n_threads: 2 },
     ];
     for (const params of configs) {
       setGbdtKernels('ts');
@@ -67,5 +69,14 @@ describe('wasm kernels', () => {
       const row = Array.from(big.X.data.subarray(0, big.X.cols));
       expect(m.predictRow(row)).toBe(1 / (1 + Math.exp(-wasm[0])));
     }
+  });
+
+  it('the wasm gradient update (used without training metrics) matches the TS update with metrics', async () => {
+    const withMetrics = new GbdtClassifier({ n_estimators: 25, max_depth: 6, learning_rate: 0.5 });
+    const without = new GbdtClassifier({ n_estimators: 25, max_depth: 6, learning_rate: 0.5, eval_every: 0 });
+    await withMetrics.fit(train.X, train.y);
+    await without.fit(train.X, train.y);
+    expect(without.toJSON().trees).toEqual(withMetrics.toJSON().trees);
+    expect(Number.isNaN(without.history()[0].train_loss)).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
  * Gradients are quantised to multiples of 2^-k (see `gradientScale`) so every histogram sum is exact in
  * float64: results do not depend on the summation order, hence not on the number of threads.
  */
+import { expNonPositive } from './exp';
 import {
   type Board,
   chunkOf,
@@ -378,7 +379,12 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
   const scale = b.fparams[1];
   const inv = 1 / scale;
   if (b.fparams[2] === 0) {
-    updateRowsNoLoss(b, s, e, value);
+    if (b.wasm) {
+      const p = b.ptr;
+      b.wasm.update(p.idx, s, e, value, p.margin, p.y, p.gpair, posWeight, scale, inv);
+    } else {
+      updateRowsNoLoss(b, s, e, value);
+    }
     return NaN;
   }
   let loss = 0;
@@ -386,7 +392,7 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
     const row = idx[p];
     const m = margin[row] + value;
     margin[row] = m;
-    const ex = Math.exp(-Math.abs(m));
+    const ex = expNonPositive(-Math.abs(m));
     const q = 1 / (1 + ex);
     const prob = m >= 0 ? q : ex * q;
     const lbl = y[row];
@@ -410,7 +416,7 @@ function updateRowsNoLoss(b: Board, s: number, e: number, value: number): void {
     const row = idx[p];
     const m = margin[row] + value;
     margin[row] = m;
-    const ex = Math.exp(-Math.abs(m));
+    const ex = expNonPositive(-Math.abs(m));
     const q = 1 / (1 + ex);
     const prob = m >= 0 ? q : ex * q; // same formula as updateRows: models must not depend on eval_every
     const lbl = y[row];

@@ -27,6 +27,18 @@ export interface WasmKernels {
     right: number,
     r0: number,
   ): number;
+  update(
+    idx: number,
+    s: number,
+    e: number,
+    value: number,
+    margin: number,
+    y: number,
+    gpair: number,
+    posWeight: number,
+    scale: number,
+    inv: number,
+  ): void;
   predict(
     roots: number,
     depths: number,

@@ -124,3 +124,69 @@ export function predict(
     }
   }
 }
+
+// Gradient update: a copy of exp.ts and kernels.ts' updateRowsNoLoss with the same operations in the
+// same order, so results are bit-identical to the TS kernels.
+const ROUND: f64 = 1.5 * 4503599627370496.0;
+const INV_LN2: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 6.9314718036912382e-1;
+const LN2_LO: f64 = 1.9082149292705877e-10;
+const C3: f64 = 1.0 / 6.0;
+const C4: f64 = 1.0 / 24.0;
+const C5: f64 = 1.0 / 120.0;
+const C6: f64 = 1.0 / 720.0;
+const C7: f64 = 1.0 / 5040.0;
+const C8: f64 = 1.0 / 40320.0;
+const C9: f64 = 1.0 / 362880.0;
+const C10: f64 = 1.0 / 3628800.0;
+const C11: f64 = 1.0 / 39916800.0;
+const C12: f64 = 1.0 / 479001600.0;
+
+function expNonPositive(x: f64): f64 {
+  if (!(x >= -708.0)) return 0.0;
+  const k = x * INV_LN2 + ROUND - ROUND;
+  const r = x - k * LN2_HI - k * LN2_LO;
+  const p =
+    1.0 +
+    r *
+      (1.0 +
+        r *
+          (0.5 +
+            r *
+              (C3 +
+                r *
+                  (C4 +
+                    r *
+                      (C5 + r * (C6 + r * (C7 + r * (C8 + r * (C9 + r * (C10 + r * (C11 + r * C12)))))))))));
+  return p * reinterpret<f64>((<u64>(1023 + <i64>k)) << 52);
+}
+
+/** Adds `value` to the margins of rows idx[s..e) and recomputes their quantised gradient pairs. */
+export function update(
+  idx: usize,
+  s: i32,
+  e: i32,
+  value: f64,
+  margin: usize,
+  y: usize,
+  gpair: usize,
+  posWeight: f64,
+  scale: f64,
+  inv: f64,
+): void {
+  for (let p = s; p < e; p++) {
+    const row = <usize>load<u32>(idx + ((<usize>p) << 2));
+    const mp = margin + (row << 3);
+    const m = load<f64>(mp) + value;
+    store<f64>(mp, m);
+    const ex = expNonPositive(-abs<f64>(m));
+    const q = 1.0 / (1.0 + ex);
+    const prob = m >= 0 ? q : ex * q;
+    const lbl = <f64>load<u8>(y + row);
+    const w = lbl == 1.0 ? posWeight : 1.0;
+    const hh = prob * (1.0 - prob);
+    const gp = gpair + (row << 4);
+    store<f64>(gp, ((prob - lbl) * w * scale + ROUND - ROUND) * inv);
+    store<f64>(gp, ((hh > 1e-16 ? hh : 1e-16) * w * scale + ROUND - ROUND) * inv, 8);
+  }
+}
