@@ -74,10 +74,12 @@ describe('IPC bridge', () => {
 
   it('forwards backend events to the window and stops after dispose', () => {
     const { events, sent, dispose, ipc } = setup();
-    events.emit('app.ready', { at: 'now' });
-    expect(sent).toEqual([[EVENT_CHANNEL, { event: 'app.ready', payload: { at: 'now' } }]]);
+    events.emit('run.queued', { run_id: 'r1', name: 'first' });
+    expect(sent).toEqual([
+      [EVENT_CHANNEL, { event: 'run.queued', payload: { run_id: 'r1', name: 'first' } }],
+    ]);
     dispose();
-    events.emit('app.ready', { at: 'later' });
+    events.emit('run.queued', { run_id: 'r2', name: 'second' });
     expect(sent).toHaveLength(1);
     expect(ipc.handlers.size).toBe(0);
   });

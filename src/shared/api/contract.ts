@@ -118,7 +118,6 @@ export function isApiName(name: unknown): name is ApiName {
 
 /** Server → client events. */
 export interface EventMap {
-  'app.ready': { at: string };
   'run.queued': { run_id: string; name: string };
   'run.progress': RunProgress;
   'run.finished': {
@@ -133,7 +132,6 @@ export interface EventMap {
 export type EventName = keyof EventMap;
 
 const eventNameRecord: { [E in EventName]: true } = {
-  'app.ready': true,
   'run.queued': true,
   'run.progress': true,
   'run.finished': true,
