@@ -28,39 +28,65 @@ export interface UsageRows {
 /** Monday-based week number (1970-01-01 was a Thursday), as DuckDB's date_trunc('week'). */
 const weekOf = (sec: number) => Math.floor((Math.floor(sec / DAY) + 3) / 7);
 
-interface Acc {
-  sum: Float64Array;
-  cnt: Float64Array;
-  max: Float64Array;
+/**
+ * Sum, count and max of every counter per company, stored interleaved (company-major: the 3 × counters
+ * values of one company are adjacent) so that one row touches a couple of cache lines, not 3 × counters.
+ */
+class Acc {
+  readonly data: Float64Array;
+  constructor(
+    readonly companies: number,
+    readonly counters: number,
+  ) {
+    this.data = new Float64Array(companies * counters * 3);
+    for (let i = 2; i < this.data.length; i += 3) this.data[i] = -Infinity;
+  }
+
+  /** One pass over the rows (those `keep` accepts), all counters at once. */
+  add(rows: UsageRows, keep?: (r: number) => boolean): this {
+    const { company, counters } = rows;
+    const nc = this.counters;
+    const d = this.data;
+    for (let r = 0; r < company.length; r++) {
+      if (keep && !keep(r)) continue;
+      const base = company[r] * nc * 3;
+      for (let k = 0; k < nc; k++) {
+        const v = counters[k][r];
+        if (Number.isNaN(v)) continue;
+        const o = base + k * 3;
+        d[o] += v;
+        d[o + 1]++;
+        if (v > d[o + 2]) d[o + 2] = v;
+      }
+    }
+    return this;
+  }
+
+  column(k: number, stat: 'sum' | 'mean' | 'max'): Float64Array {
+    const out = new Float64Array(this.companies);
+    const d = this.data;
+    const step = this.counters * 3;
+    for (let c = 0, o = k * 3; c < this.companies; c++, o += step) {
+      if (stat === 'sum') out[c] = d[o];
+      else if (d[o + 1] === 0) out[c] = NaN;
+      else out[c] = stat === 'mean' ? d[o] / d[o + 1] : d[o + 2];
+    }
+    return out;
+  }
 }
 
-const newAcc = (n: number): Acc => ({
-  sum: new Float64Array(n),
-  cnt: new Float64Array(n),
-  max: new Float64Array(n).fill(-Infinity),
-});
-
 function outputs(
-  prefix: string,
+  names: readonly string[],
   suffix: string,
   acc: Acc,
   aggregations: FeaturesConfig['usage']['aggregations'],
 ): NumericColumn[] {
-  const n = acc.sum.length;
-  return aggregations.map((a) => {
-    const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      if (a === 'sum') v[i] = acc.sum[i];
-      else if (acc.cnt[i] === 0) v[i] = NaN;
-      else v[i] = a === 'mean' ? acc.sum[i] / acc.cnt[i] : acc.max[i];
-    }
-    return numericColumn(`${prefix}_${a}${suffix}`, v);
-  });
+  return names.flatMap((name, k) => aggregations.map((a) => numericColumn(`${name}_${a}${suffix}`, acc.column(k, a))));
 }
 
 /**
  * @param end per company, the window end in epoch seconds (its cutoff, or the snapshot)
- * @param sortedByCompany rows grouped by company and ascending in time (needed for active weeks)
+ * In windows mode with active weeks, rows must be grouped by company and ascending in time.
  */
 export function aggregateUsage(
   rows: UsageRows,
@@ -85,23 +111,9 @@ export function aggregateUsage(
     for (let c = 0; c < companies; c++) v[c] = rowCount[c] ? Math.floor((end[c] - last[c]) / DAY) : NaN;
     return numericColumn('days_since_last_usage', v);
   };
-  const accumulate = (acc: Acc, x: Float64Array, inWindow?: (r: number) => boolean) => {
-    for (let r = 0; r < n; r++) {
-      const v = x[r];
-      if (Number.isNaN(v) || (inWindow && !inWindow(r))) continue;
-      const c = comp[r];
-      acc.sum[c] += v;
-      acc.cnt[c]++;
-      if (v > acc.max[c]) acc.max[c] = v;
-    }
-    return acc;
-  };
-
   const out: NumericColumn[] = [];
   if (usage.mode === 'all_time') {
-    usage.counters.forEach((name, k) => {
-      out.push(...outputs(name, '', accumulate(newAcc(companies), rows.counters[k]), usage.aggregations));
-    });
+    out.push(...outputs(usage.counters, '', new Acc(companies, nc).add(rows), usage.aggregations));
     if (usage.row_count) out.push(numericColumn('usage_rows', rowCount));
     if (usage.recency) out.push(recency());
     return out;
@@ -112,11 +124,9 @@ export function aggregateUsage(
   for (const w of windows) {
     const limit = w * DAY;
     const inWindow = (r: number) => end[comp[r]] - ts[r] < limit;
-    usage.counters.forEach((name, k) => {
-      const acc = accumulate(newAcc(companies), rows.counters[k], inWindow);
-      windowSums.set(`${name}:${w}`, acc.sum);
-      out.push(...outputs(name, `_${w}d`, acc, usage.aggregations));
-    });
+    const acc = new Acc(companies, nc).add(rows, inWindow);
+    usage.counters.forEach((name, k) => windowSums.set(`${name}:${w}`, acc.column(k, 'sum')));
+    out.push(...outputs(usage.counters, `_${w}d`, acc, usage.aggregations));
     if (usage.row_count) {
       const v = new Float64Array(companies);
       for (let r = 0; r < n; r++) if (inWindow(r)) v[comp[r]]++;
