@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     );
     mkdirSync(path.join(path.dirname(self), 'results'), { recursive: true });
     writeFileSync(
-      path.join(path.dirname(self), 'results', `gbdt.${rows}.json`),
+      path.join(path.dirname(self), 'results', `gbdt.${rows}.t${threads}.json`),
       JSON.stringify({ date: new Date().toISOString(), summary, ours, peer }, null, 1) + '\n',
     );
     console.log(JSON.stringify(summary));

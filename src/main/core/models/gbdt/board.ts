@@ -44,6 +44,8 @@ export const OP_EXIT = 7;
 export const OP_SPLIT = 8;
 /** Copy partitioned chunks back (threads > 1), sum private histograms, derive siblings. */
 export const OP_FINISH = 9;
+/** Write each leaf's value into `delta` for the rows of the leaf (before OP_UPDATE). */
+export const OP_SCATTER = 10;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -60,6 +62,7 @@ function sizes(s: BoardSpec): [string, number][] {
     ['gpairS', s.subsampled ? 16 * n : 0],
     ['mask', s.subsampled ? n : 0],
     ['margin', 8 * n],
+    ['delta', 8 * n],
     ['y', n],
     ['idx', 4 * n],
     ['tmpL', T > 1 ? 4 * n : 0],
@@ -118,6 +121,8 @@ export class Board {
   readonly gpairS: Float64Array;
   readonly mask: Uint8Array;
   readonly margin: Float64Array;
+  /** Value of the last tree's leaf for each row. */
+  readonly delta: Float64Array;
   readonly y: Uint8Array;
   readonly idx: Uint32Array;
   readonly tmpL: Uint32Array;
@@ -171,6 +176,7 @@ export class Board {
     this.gpairS = spec.subsampled ? f64('gpairS', 2 * n) : this.gpair;
     this.mask = u8('mask', spec.subsampled ? n : 0);
     this.margin = f64('margin', n);
+    this.delta = f64('delta', n);
     this.y = u8('y', n);
     this.idx = new Uint32Array(buf, offsets.idx, n);
     this.tmpL = new Uint32Array(buf, offsets.tmpL, T > 1 ? n : 0);

@@ -12,6 +12,7 @@ import {
   OP_FINISH,
   OP_HISTOGRAM,
   OP_REDUCE,
+  OP_SCATTER,
   OP_SPLIT,
   OP_UPDATE,
 } from './board';
@@ -136,6 +137,7 @@ export class TreeGrower {
       b.leafValue[j] = tree.value[order[j]];
     }
     b.ctrl[CTRL_LEAVES] = order.length;
+    this.exec.run(OP_SCATTER);
     this.exec.run(OP_UPDATE);
     return tree;
   }

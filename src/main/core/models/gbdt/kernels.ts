@@ -19,6 +19,7 @@ import {
   OP_UPDATE,
   OP_SPLIT,
   OP_FINISH,
+  OP_SCATTER,
 } from './board';
 
 export function runOp(b: Board, op: number, t: number): void {
@@ -28,6 +29,9 @@ export function runOp(b: Board, op: number, t: number): void {
       return;
     case OP_REDUCE:
       reduce(b, t);
+      return;
+    case OP_SCATTER:
+      scatter(b, t);
       return;
     case OP_UPDATE:
       update(b, t);
@@ -343,54 +347,56 @@ function reduce(b: Board, t: number): void {
   }
 }
 
+/** delta[row] = value of the row's leaf, for this thread's share of positions (leaves sorted by start). */
+function scatter(b: Board, t: number): void {
+  const leaves = b.ctrl[CTRL_LEAVES];
+  const { leafStart, leafEnd, leafValue, idx, delta } = b;
+  const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
+  let lo = 0;
+  let hi = leaves - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (leafEnd[mid] <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < leaves && leafStart[j] < z; j++) {
+    const v = leafValue[j];
+    const e = Math.min(z, leafEnd[j]);
+    for (let p = Math.max(a, leafStart[j]); p < e; p++) delta[idx[p]] = v;
+  }
+}
+
 /**
- * Adds each leaf's value to the margins of its rows, then recomputes gradient, hessian and logloss
- * for those rows (logistic loss; positives weighted by scale_pos_weight).
+ * Adds delta to the margins in row order, then recomputes gradient pairs and logloss (logistic loss;
+ * positives weighted by scale_pos_weight). Loss partials per fixed chunk keep the sum order fixed.
  */
 function update(b: Board, t: number): void {
   const T = b.spec.threads;
   const n = b.spec.rows;
-  const leaves = b.ctrl[CTRL_LEAVES];
-  const { leafStart, leafEnd, leafValue } = b;
   const chunks = Math.ceil(n / LOSS_CHUNK);
   for (let c = t; c < chunks; c += T) {
     const a = c * LOSS_CHUNK;
-    const z = Math.min(n, a + LOSS_CHUNK);
-    let lo = 0;
-    let hi = leaves - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (leafEnd[mid] <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    let loss = 0;
-    for (let j = lo; j < leaves && leafStart[j] < z; j++) {
-      const s = Math.max(a, leafStart[j]);
-      const e = Math.min(z, leafEnd[j]);
-      loss += updateRows(b, s, e, leafValue[j]);
-    }
-    b.lossPart[c] = loss;
+    b.lossPart[c] = updateRows(b, a, Math.min(n, a + LOSS_CHUNK));
   }
 }
 
-function updateRows(b: Board, s: number, e: number, value: number): number {
-  const { idx, margin, y, gpair } = b;
+function updateRows(b: Board, s: number, e: number): number {
+  const { margin, delta, y, gpair } = b;
   const posWeight = b.fparams[0];
   const scale = b.fparams[1];
   const inv = 1 / scale;
   if (b.fparams[2] === 0) {
     if (b.wasm) {
       const p = b.ptr;
-      b.wasm.update(p.idx, s, e, value, p.margin, p.y, p.gpair, posWeight, scale, inv);
+      b.wasm.update(s, e, p.margin, p.delta, p.y, p.gpair, posWeight, scale, inv);
     } else {
-      updateRowsNoLoss(b, s, e, value);
+      updateRowsNoLoss(b, s, e);
     }
     return NaN;
   }
   let loss = 0;
-  for (let p = s; p < e; p++) {
-    const row = idx[p];
-    const m = margin[row] + value;
+  for (let row = s; row < e; row++) {
+    const m = margin[row] + delta[row];
     margin[row] = m;
     const ex = expNonPositive(-Math.abs(m));
     const q = 1 / (1 + ex);
@@ -406,19 +412,18 @@ function updateRows(b: Board, s: number, e: number, value: number): number {
   return loss;
 }
 
-/** updateRows without the loss (saves a log per row). */
-function updateRowsNoLoss(b: Board, s: number, e: number, value: number): void {
-  const { idx, margin, y, gpair } = b;
+/** updateRows without the loss (saves a log per row); the wasm `update` kernel does the same. */
+function updateRowsNoLoss(b: Board, s: number, e: number): void {
+  const { margin, delta, y, gpair } = b;
   const posWeight = b.fparams[0];
   const scale = b.fparams[1];
   const inv = 1 / scale;
-  for (let p = s; p < e; p++) {
-    const row = idx[p];
-    const m = margin[row] + value;
+  for (let row = s; row < e; row++) {
+    const m = margin[row] + delta[row];
     margin[row] = m;
     const ex = expNonPositive(-Math.abs(m));
     const q = 1 / (1 + ex);
-    const prob = m >= 0 ? q : ex * q; // same formula as updateRows: models must not depend on eval_every
+    const prob = m >= 0 ? q : ex * q;
     const lbl = y[row];
     const w = lbl === 1 ? posWeight : 1;
     const hh = prob * (1 - prob);

@@ -11,7 +11,7 @@ import {
   type Labels,
 } from '../types';
 import { binMatrix, type BinCuts, computeCuts } from './binning';
-import { allocateMemory, Board, type BoardSpec, CTRL_LEAVES, OP_SAMPLE, OP_UPDATE } from './board';
+import { allocateMemory, Board, type BoardSpec, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
 import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
 import { TreeGrower, type TreeNodes } from './grow';
@@ -121,12 +121,7 @@ async function boost(
 ): Promise<TrainResult> {
   const b = exec.board;
   const n = X.rows;
-  // margins start at 0 (base_score 0.5): one pseudo-leaf of value 0 computes the first gradients
-  for (let i = 0; i < n; i++) b.idx[i] = i;
-  b.leafStart[0] = 0;
-  b.leafEnd[0] = n;
-  b.leafValue[0] = 0;
-  b.ctrl[CTRL_LEAVES] = 1;
+  // margins start at 0 (base_score 0.5); delta is 0 in fresh memory: this computes the first gradients
   exec.run(OP_UPDATE);
 
   const grower = new TreeGrower(exec, cuts, {

@@ -28,11 +28,10 @@ export interface WasmKernels {
     r0: number,
   ): number;
   update(
-    idx: number,
     s: number,
     e: number,
-    value: number,
     margin: number,
+    delta: number,
     y: number,
     gpair: number,
     posWeight: number,

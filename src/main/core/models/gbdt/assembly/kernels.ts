@@ -161,23 +161,21 @@ function expNonPositive(x: f64): f64 {
   return p * reinterpret<f64>((<u64>(1023 + <i64>k)) << 52);
 }
 
-/** Adds `value` to the margins of rows idx[s..e) and recomputes their quantised gradient pairs. */
+/** Adds delta to the margins of rows s..e and recomputes their quantised gradient pairs. */
 export function update(
-  idx: usize,
   s: i32,
   e: i32,
-  value: f64,
   margin: usize,
+  delta: usize,
   y: usize,
   gpair: usize,
   posWeight: f64,
   scale: f64,
   inv: f64,
 ): void {
-  for (let p = s; p < e; p++) {
-    const row = <usize>load<u32>(idx + ((<usize>p) << 2));
+  for (let row = <usize>s; row < <usize>e; row++) {
     const mp = margin + (row << 3);
-    const m = load<f64>(mp) + value;
+    const m = load<f64>(mp) + load<f64>(delta + (row << 3));
     store<f64>(mp, m);
     const ex = expNonPositive(-abs<f64>(m));
     const q = 1.0 / (1.0 + ex);
