@@ -221,6 +221,12 @@ function parseWrk(text: string, scenario: string, nrec: number): WrkResult {
   };
 }
 
+/** Server CPU per scored record (µs): less sensitive to other load than req/s. */
+function cpuPerRecordUs(r: WrkResult | undefined): number | null {
+  if (!r?.server_cpu_s || !r.requests) return null;
+  return Math.round((r.server_cpu_s / (r.requests * r.records_per_request)) * 1e7) / 10;
+}
+
 function ownCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -431,6 +437,7 @@ async function main(): Promise<void> {
   console.log(`ours  ${fmt(ours1)}\n      ${fmt(ours100)}`);
   console.log(`peer  ${fmt(peer1)}\n      ${fmt(peer100)}`);
   if (bundle) console.log(`bundle ${fmt(bundle[0])}\n       ${fmt(bundle[1])}`);
+  const ratioOf = (a: number | null, b: number | null) => (a && b ? round(a / b) : null);
   const rpsRatio = peer1 ? round(ours1.req_per_s / peer1.req_per_s) : null;
   const rowsRatio = peer100 ? round(ours100.records_per_s / peer100.records_per_s) : null;
   console.log(`\nsingle-record req/s ratio ${rpsRatio} (target ≥ 3), p99 ${ours1.p99_ms} ms (target ≤ 5)`);
@@ -449,6 +456,8 @@ async function main(): Promise<void> {
     batch_rows_ratio: rowsRatio,
     batch_p99_ms: ours100.p99_ms,
     non_2xx: ours1.non_2xx + ours100.non_2xx + (bundle ? bundle[0].non_2xx + bundle[1].non_2xx : 0),
+    cpu_per_record_ratio_single: ratioOf(cpuPerRecordUs(peer1), cpuPerRecordUs(ours1)),
+    cpu_per_record_ratio_batch: ratioOf(cpuPerRecordUs(peer100), cpuPerRecordUs(ours100)),
     bundle_rps: bundle ? round(bundle[0].req_per_s, 1) : null,
     bundle_rps_ratio: bundle && peer1 ? round(bundle[0].req_per_s / peer1.req_per_s) : null,
     bundle_p99_ms: bundle ? bundle[0].p99_ms : null,
@@ -473,8 +482,8 @@ function writeReport(
 ): void {
   const row = (who: string, r: WrkResult | undefined) =>
     r
-      ? `| ${who} | ${r.scenario} | ${r.req_per_s.toFixed(0)} | ${r.records_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.in_server_p99_ms ?? '–'} | ${r.non_2xx} | ${r.server_cpu_s ?? ''} | ${r.bg_cpu_frac ?? ''} |`
-      : `| ${who} | — | skipped | | | | | | | |`;
+      ? `| ${who} | ${r.scenario} | ${r.req_per_s.toFixed(0)} | ${r.records_per_s} | ${r.p50_ms} | ${r.p99_ms} | ${r.in_server_p99_ms ?? '–'} | ${r.non_2xx} | ${r.server_cpu_s ?? ''} | ${cpuPerRecordUs(r) ?? ''} | ${r.bg_cpu_frac ?? ''} |`
+      : `| ${who} | — | skipped | | | | | | | | |`;
   const bundleNote = result.bundle_error ? `\n\nBundle scenario skipped: ${String(result.bundle_error)}` : '';
   const args = process.argv.slice(2).filter((a, i, all) => a !== '--work' && all[i - 1] !== '--work');
   const md = `# serve benchmark — scoring server vs the Python peer
@@ -496,15 +505,16 @@ the machine used by processes other than the server and wrk during the run (othe
 this box), so absolute figures move with it; the ratios compare runs a minute apart. "in-server p99"
 is read from our own \`mlsys_serving_request_duration_seconds\` histogram (body read to reply written;
 upper bound of the bucket holding the 99th percentile): the gap to wrk's p99 is time the request
-waited for a CPU.
+waited for a CPU. "CPU µs / record" is the server process's CPU time over the run divided by the
+records it scored (ours: this process; the peer: peer_load.sh's /proc figure).
 
 "ours, mlsys-trained bundle" is the full product path: \`mlsys train --config
 config/experiments/peer_parity.yaml\` (same data, 200 trees, depth 6, eta 0.1, isotonic calibration)
 registers a ModelBundle, and the server loads the champion through \`createChampionSource\` (registry,
 sha256 check, the bundle's own feature pipeline and calibrator), exactly as \`mlsys serve\` does.${bundleNote}
 
-| server | body | req/s | rows/s | p50 ms | p99 ms | in-server p99 ≤ ms | non-2xx | server CPU s | other load |
-|---|---|---|---|---|---|---|---|---|---|
+| server | body | req/s | rows/s | p50 ms | p99 ms | in-server p99 ≤ ms | non-2xx | server CPU s | CPU µs / record | other load |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${row('ours', ours[0])}
 ${row('ours', ours[1])}
 ${row('peer', peer[0])}
@@ -517,6 +527,7 @@ ${row('ours, mlsys-trained bundle', bundle?.[1])}
 | single-record req/s, ours / peer | ${result.rps_ratio ?? 'n/a'} | ≥ 3 |
 | single-record p99 at ${CONNS} connections | ${result.p99_ms} ms | ≤ 5 ms |
 | 100-record batches rows/s, ours / peer | ${result.batch_rows_ratio ?? 'n/a'} | ≥ 5 |
+| server CPU per record, peer / ours: single, batch | ${result.cpu_per_record_ratio_single ?? 'n/a'}, ${result.cpu_per_record_ratio_batch ?? 'n/a'} | |
 | the same with the mlsys-trained bundle: req/s ratio, p99, rows/s ratio | ${result.bundle_rps_ratio ?? 'n/a'}, ${result.bundle_p99_ms ?? 'n/a'} ms, ${result.bundle_batch_rows_ratio ?? 'n/a'} | |
 
 Served probabilities equal the model's own for the 100 sample records (max difference 0).
