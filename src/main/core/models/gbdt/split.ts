@@ -75,8 +75,12 @@ export function findBestSplit(
     let gl = 0;
     let hl = 0;
     for (let s = 1; s <= last; s++) {
-      gl += hist[base + 2 * s];
-      hl += hist[base + 2 * s + 1];
+      const bg = hist[base + 2 * s];
+      const bh = hist[base + 2 * s + 1];
+      // an empty bin repeats the previous partition, whose gain was already seen
+      if (bg === 0 && bh === 0 && s > 1) continue;
+      gl += bg;
+      hl += bh;
       let hr = h - hl;
       if (hl >= mcw && hr >= mcw) {
         const gain = nodeGain(gl, hl, p) + nodeGain(g - gl, hr, p) - parentGain;
