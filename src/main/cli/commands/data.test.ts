@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { projectRoot } from '../../core/app/paths';
 import { CliError } from '../errors';
 import { register } from './data';
 
@@ -60,6 +61,20 @@ describe('mlsys data', () => {
     };
     expect(json.rows).toBe(800);
     expect(json.columns.map((c) => c.name)).toContain('days_since_last_usage');
+  });
+
+  it('describe works on the bundled sample with the base config', async () => {
+    const base = path.join(projectRoot(), 'config/base_config.yaml');
+    const json = JSON.parse((await run(['data', 'describe', '--config', base, '--json'])).out) as {
+      rows: number;
+      positives: number;
+      columns: { name: string }[];
+      warnings: string[];
+    };
+    expect(json.rows).toBe(5000);
+    expect(json.positives).toBe(193);
+    expect(json.columns).toHaveLength(31); // id, label and the 29 features
+    expect(json.warnings.join('\n')).toMatch(/24 duplicate rows/);
   });
 
   it('describe reports config and data problems as one clear error', async () => {
