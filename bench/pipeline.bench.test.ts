@@ -10,6 +10,7 @@ import {
   parseTrainJson,
   runMeasured,
   runOurs,
+  ensureBuilt,
   runPeer,
   summarise,
   type SideResult,
@@ -138,6 +139,7 @@ describe.skipIf(!havePeer)('pipeline bench: the peer contract', () => {
     const data = path.join(work, 'c3000');
     if (!existsSync(path.join(data, 'usage_actions.csv')))
       expect((await generateData(PEER_DIR, 3000, 0, data)).code).toBe(0);
+    ensureBuilt(); // the benchmark runs the built CLI
     const ours = await runOurs(data, path.join(work, 'home'));
     expect(ours.roc_auc).toBeGreaterThan(0.6);
     expect(ours.roc_auc_raw).toBeGreaterThan(0.6);

@@ -144,6 +144,7 @@ export function register(program: Command): void {
                 bundle: result.bundle_path,
                 bundle_sha256: result.bundle_sha256,
                 metrics: result.metrics,
+                seconds: result.seconds,
                 model: {
                   name: outcome.version.name,
                   version: outcome.version.version,
