@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { API_NAMES, dispatch } from '../../../shared/api';
@@ -61,6 +61,55 @@ describe('the app backend (real pipeline, registry and scoring port)', () => {
     });
     expect(bad.ok).toBe(false);
     expect(bad.issues[0].formatted).toMatch(/bad\.yaml:3:\d+ model\.hyperparameters\.max_depth/);
+  });
+
+  it('describes and previews the dataset of a config', async () => {
+    const summary = await call<{ rows: number; positives: number; columns: { name: string }[] }>(
+      'data.describe',
+      {
+        configPath: 'base_config.yaml',
+      },
+    );
+    expect(summary.rows).toBeGreaterThan(1000);
+    expect(summary.positives).toBeGreaterThan(0);
+    expect(summary.columns.map((c) => c.name)).toContain('ALEXA_RANK');
+    const preview = await call<{ columns: string[]; rows: unknown[][] }>('data.preview', {
+      configPath: 'base_config.yaml',
+      limit: 5,
+    });
+    expect(preview.rows).toHaveLength(5);
+    expect(preview.rows[0]).toHaveLength(preview.columns.length);
+  });
+
+  it('saves a valid experiment, refuses an invalid one and never overwrites by accident', async () => {
+    const text = 'extends: ../base_config.yaml\nmodel:\n  hyperparameters:\n    max_depth: 3\n';
+    const saved = await call<{ path: string; kind: string }>('configs.save', {
+      path: 'experiments/zz_test_tmp.yaml',
+      text,
+    });
+    try {
+      expect(saved).toMatchObject({ path: 'experiments/zz_test_tmp.yaml', kind: 'experiment' });
+      const again = await dispatch(backend.handlers, {
+        id: '2',
+        name: 'configs.save',
+        args: { path: 'experiments/zz_test_tmp.yaml', text },
+      });
+      expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      const bad = await dispatch(backend.handlers, {
+        id: '3',
+        name: 'configs.save',
+        args: {
+          path: 'experiments/zz_bad_tmp.yaml',
+          text: 'model:\n  hyperparameters:\n    max_depth: six\n',
+        },
+      });
+      expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      const read = await call<{ text: string }>('configs.read', { path: 'experiments/zz_test_tmp.yaml' });
+      expect(read.text).toBe(text);
+    } finally {
+      rmSync(path.join(backend.paths.configDir, 'experiments', 'zz_test_tmp.yaml'), { force: true });
+    }
+    expect(existsSync(path.join(backend.paths.configDir, 'experiments', 'zz_bad_tmp.yaml'))).toBe(false);
   });
 
   it('refuses config paths outside the config folder', async () => {
