@@ -21,6 +21,16 @@ export interface HttpTransport {
   closeEventStreams(): void;
 }
 
+/** HTTP status per API error code; anything else (`internal`) is a 500. */
+const HTTP_STATUS: Record<string, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  unknown_method: 404,
+  conflict: 409,
+};
+
 function sameToken(given: string | undefined, expected: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -106,13 +116,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     const reply = await dispatch(options.backend.handlers, {
       id: typeof body.id === 'string' ? body.id : '',
       name,
-      args: body.args ?? {},
+      args: body.args, // dispatch treats a missing args as {} and rejects null
     });
-    const status = reply.ok
-      ? 200
-      : (({ unknown_method: 404, not_found: 404, bad_request: 400, conflict: 409 } as Record<string, number>)[
-          reply.error.code
-        ] ?? 500);
+    const status = reply.ok ? 200 : (HTTP_STATUS[reply.error.code] ?? 500);
     res.status(status).json(reply);
   });
 
