@@ -4,7 +4,8 @@
  * Trains our histogram GBDT and XGBoost 1.7.4 (tree_method=hist, max_bin=256, max_depth=6, eta=0.1)
  * with the same thread count on the same generated data (float32, ~5 % missing, non-linear signal),
  * read by both from one binary file. Each side runs in its own process, `--repeat` times; we quote
- * medians of fit wall time and peak RSS, test AUC, and batch prediction of 200k rows (1 thread each).
+ * medians of fit wall time and peak RSS, test AUC, and batch prediction of 200k rows (1 thread each,
+ * best of 3).
  * XGBoost runs with OMP_WAIT_POLICY=PASSIVE unless set otherwise: on a shared (oversubscribed)
  * machine OpenMP's default spin-waiting made it 14x slower at 100k rows, which would flatter us.
  * Ends with one JSON line {"bench":"gbdt",...}.
@@ -59,9 +60,11 @@ b = m.get_booster()
 b.set_param({'nthread': 1})
 dm = xgb.DMatrix(Xte, missing=np.nan)
 b.predict(dm)  # warm-up
-t = time.perf_counter()
-p = b.predict(xgb.DMatrix(Xte, missing=np.nan))
-predict_s = time.perf_counter() - t
+predict_s = float('inf')
+for _ in range(3):  # best of 3: the machine is shared
+    t = time.perf_counter()
+    p = b.predict(xgb.DMatrix(Xte, missing=np.nan))
+    predict_s = min(predict_s, time.perf_counter() - t)
 print(json.dumps({'fit_s': fit_s, 'fit_cpu_s': fit_cpu_s, 'predict_s': predict_s, 'predict_rows': int(len(p)),
                   'auc': float(roc_auc_score(yte, p)),
                   'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
@@ -93,10 +96,14 @@ async function runOurs(
   const fit_s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const fit_cpu_s = (cpu.user + cpu.system) / 1e6;
-  m.predictProba(Xte); // warm-up
-  const t1 = performance.now();
-  const p = m.predictProba(Xte);
-  const predict_s = (performance.now() - t1) / 1000;
+  let p = m.predictProba(Xte); // warm-up
+  let predict_s = Infinity;
+  for (let k = 0; k < 3; k++) {
+    // best of 3: the machine is shared
+    const t1 = performance.now();
+    p = m.predictProba(Xte);
+    predict_s = Math.min(predict_s, (performance.now() - t1) / 1000);
+  }
   const out: SideResult = {
     fit_s,
     fit_cpu_s,
