@@ -73,9 +73,10 @@ export class Duck {
   /**
    * Runs a query and returns every column: VARCHAR as (string|null)[], everything else as
    * Float64Array (NULL → NaN). With `knownRows` the result is streamed chunk by chunk into arrays of
-   * that size (less peak memory); otherwise it is materialised first.
+   * that size (less peak memory); otherwise it is materialised first. With `atMost`, `knownRows` is
+   * an upper bound and the arrays are trimmed to the rows that came.
    */
-  async columns(sql: string, knownRows?: number): Promise<Columns> {
+  async columns(sql: string, knownRows?: number, options: { atMost?: boolean } = {}): Promise<Columns> {
     const result = knownRows === undefined ? await this.conn.run(sql) : await this.conn.stream(sql);
     const names = result.columnNames();
     const isText = names.map((_, i) => result.columnTypeId(i) === DuckDBTypeId.VARCHAR);
@@ -108,6 +109,10 @@ export class Duck {
         }
       }
       offset += n;
+    }
+    if (options.atMost && offset < rows) {
+      const trimmed = data.map((d) => (d instanceof Float64Array ? d.subarray(0, offset) : d.slice(0, offset)));
+      return { names, rows: offset, data: trimmed };
     }
     if (offset !== rows) throw new Error(`query returned ${offset} rows, expected ${rows}`);
     return { names, rows, data };

@@ -168,14 +168,15 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     );
     // usage rows that pass the cutoff, by company index (and in time order when active weeks need it)
     const from = `FROM usage u JOIN companies c ON c.id = ${key} WHERE ${where}`;
-    const counted = Number(await duck.scalar(`SELECT count(*) ${from}`));
     const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
     const u = await duck.columns(
       `SELECT CAST(c.ord AS DOUBLE) AS company, CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
               ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')}
        ${from} ${sorted ? 'ORDER BY c.ord, u."WHEN_TIMESTAMP"' : ''}`,
-      counted,
+      usage.rows - orphanRows,
+      { atMost: true },
     );
+    const counted = u.rows;
     const dropped = pit ? usage.rows - orphanRows - counted : 0;
     const usageColumns = aggregateUsage(
       { company: u.data[0] as Float64Array, ts: u.data[1] as Float64Array, counters: u.data.slice(2) as Float64Array[] },
