@@ -19,7 +19,10 @@ export function createEstimator(
       // the config's n_threads 0 means "all cores"
       const threads = Number(hyperparameters.n_threads ?? 0);
       const n_threads = threads > 0 ? threads : Math.max(1, Math.min(64, availableParallelism()));
-      return new GbdtClassifier({ ...hyperparameters, n_threads, seed });
+      // AUC needs a sort of all rows: take about 40 points for the progress curves, not one per round
+      const rounds = Number(hyperparameters.n_estimators ?? 100);
+      const eval_every = Math.max(1, Math.ceil(rounds / 40));
+      return new GbdtClassifier({ eval_every, ...hyperparameters, n_threads, seed });
     }
     case 'logistic': {
       const { learning_rate, epochs, batch_size, l2, patience } =
