@@ -58,9 +58,10 @@ function cpuSnapshot() {
   const u = process.cpuUsage();
   return { busy, own: (u.user + u.system) / 1e6, wall: performance.now() / 1000 };
 }
-function bgShare(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>): number {
+/** `childCpu`: CPU seconds of a child process that ran in the interval (not "other" load either). */
+function bgShare(a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>, childCpu = 0): number {
   const wall = Math.max(b.wall - a.wall, 1e-9);
-  const other = Math.max(0, b.busy - a.busy - (b.own - a.own));
+  const other = Math.max(0, b.busy - a.busy - (b.own - a.own) - childCpu);
   return Math.min(1, other / (wall * os.cpus().length));
 }
 
@@ -75,7 +76,8 @@ for _ in range(int(sys.argv[3])):
     out.append({"load_s": t1 - t0, "features_s": t2 - t1, "total_s": t2 - t0, "rows": int(len(y)),
                 "n_features": int(X.shape[1]), "usage_sum": float(X["ACTIONS_CRM_CONTACTS_sum"].sum())})
     del c, n, u, X, y
-print(json.dumps({"runs": out, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"runs": out, "peak_rss_mb": ru.ru_maxrss / 1024, "cpu_s": ru.ru_utime + ru.ru_stime}))
 `;
 
 const PEER_SMOTE = `
@@ -183,15 +185,17 @@ async function main(): Promise<void> {
     | {
         runs: { total_s: number; load_s: number; features_s: number; rows: number; usage_sum: number }[];
         peak_rss_mb: number;
+        cpu_s: number;
       }
     | undefined;
   let peerBg = 0;
   if (peerAvailable) {
     const a = cpuSnapshot();
     const r = spawnSync(PY, ['-c', PEER_LOAD, BENCH, dataDir, String(repeat)], { maxBuffer: 1 << 24 });
-    peerBg = bgShare(a, cpuSnapshot());
+    const b = cpuSnapshot();
     if (r.status !== 0) throw new Error(`peer load failed: ${r.stderr.toString()}`);
     peer = JSON.parse(r.stdout.toString());
+    peerBg = bgShare(a, b, peer!.cpu_s);
     for (const run of peer!.runs) {
       console.log(
         `load+features peer peer_parity   ${run.total_s.toFixed(2)} s (read ${run.load_s.toFixed(2)} + features ${run.features_s.toFixed(2)})`,

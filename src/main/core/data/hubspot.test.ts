@@ -49,7 +49,7 @@ describe('hubspot loader on a hand-made example', () => {
     expect([...ds.y]).toEqual([1, 0, 0]);
     expect(ds.table.columns).toHaveLength(29);
     expect(ds.warnings.join('\n')).toMatch(/noncustomers\.csv: 1 duplicate rows \(ids 3…\); kept the first/);
-    expect(ds.warnings.join('\n')).toMatch(/usage_actions\.csv: 1 rows for 1 ids in neither/);
+    expect(ds.warnings.join('\n')).toMatch(/usage_actions\.csv: 1 rows with ids in neither/);
     expect(ds.rawRows).toEqual({ customers: 1, noncustomers: 3, usage: 5 });
     // missing values stay missing
     expect(Number.isNaN(col(ds.table, 'ALEXA_RANK')[1])).toBe(true);

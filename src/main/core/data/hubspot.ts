@@ -25,6 +25,18 @@ async function firstNullLine(duck: Duck, table: string, column: string, where = 
   return v === null || v === undefined ? undefined : Number(v) + 2; // rowid 0 is line 2 (after the header)
 }
 
+/** The rows whose flag is 1, in order (shares the arrays when all pass). */
+function keepRows(cols: Float64Array[], flag: Float64Array): Float64Array[] {
+  let kept = 0;
+  for (let i = 0; i < flag.length; i++) if (flag[i] === 1) kept++;
+  if (kept === flag.length) return cols;
+  return cols.map((c) => {
+    const out = new Float64Array(kept);
+    for (let i = 0, j = 0; i < flag.length; i++) if (flag[i] === 1) out[j++] = c[i];
+    return out;
+  });
+}
+
 function examples(rows: unknown[][]): string {
   return rows.map((r) => String(r[0])).join(', ');
 }
@@ -150,36 +162,51 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     const nCompanies = Number(await duck.scalar('SELECT count(*) FROM companies'));
     const end = pit ? 'c.cutoff' : snapshotSql;
     const key = `u.${ident(idc)}`;
-    const where = pit ? `u."WHEN_TIMESTAMP" <= c.cutoff` : 'TRUE';
-    const orphan = await duck.rows(
-      `SELECT count(*), count(DISTINCT ${key}) FROM usage u ANTI JOIN companies c ON c.id = ${key}`,
-    );
-    const [orphanRows, orphanIds] = orphan[0] as number[];
-    if (orphanRows > 0) {
-      warnings.push(
-        `${names.usage}: ${orphanRows} rows for ${orphanIds} ids in neither ${names.customers} nor ${names.noncustomers} (ignored)`,
+    // Text attributes travel as codes into a small dictionary: numbers cross from DuckDB in bulk.
+    const dictionaries = new Map<string, string[]>();
+    for (const x of COMPANY_ATTRIBUTES) {
+      if (ATTRIBUTE_TYPES[x] !== 'VARCHAR') continue;
+      const values = await duck.rows(`SELECT DISTINCT ${ident(x)} FROM companies WHERE ${ident(x)} IS NOT NULL ORDER BY 1`);
+      dictionaries.set(
+        x,
+        values.map((r) => String(r[0])),
       );
     }
+    const attrSql = COMPANY_ATTRIBUTES.map((x) => {
+      const dict = dictionaries.get(x);
+      return dict
+        ? `CAST(coalesce(list_position([${dict.map(lit).join(', ')}]::VARCHAR[], c.${ident(x)}), 0) AS DOUBLE) AS ${ident(x)}`
+        : `c.${ident(x)}`;
+    }).join(', ');
     const result = await duck.columns(
       `SELECT ${idType === 'BIGINT' ? 'CAST(c.id AS DOUBLE)' : 'c.id'} AS id, CAST(c.src = 0 AS DOUBLE) AS label,
-              ${COMPANY_ATTRIBUTES.map((x) => `c.${ident(x)}`).join(', ')}, CAST(epoch(${end}) AS DOUBLE) AS _end
+              ${attrSql}, CAST(epoch(${end}) AS DOUBLE) AS _end
        FROM companies c ORDER BY c.ord`,
       nCompanies,
     );
-    // usage rows that pass the cutoff, by company index (and in time order when active weeks need it)
-    const from = `FROM usage u JOIN companies c ON c.id = ${key} WHERE ${where}`;
+    // usage rows of known companies, by company index (in time order when active weeks need it), each
+    // with a flag: does it pass the cutoff?
     const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
-    const u = await duck.columns(
+    const joined = await duck.columns(
       `SELECT CAST(c.ord AS DOUBLE) AS company, CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
-              ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')}
-       ${from} ${sorted ? 'ORDER BY c.ord, u."WHEN_TIMESTAMP"' : ''}`,
-      usage.rows - orphanRows,
+              ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')},
+              CAST(${pit ? 'u."WHEN_TIMESTAMP" <= c.cutoff' : 'TRUE'} AS DOUBLE) AS keep
+       FROM usage u JOIN companies c ON c.id = ${key}
+       ${sorted ? 'ORDER BY c.ord, u."WHEN_TIMESTAMP"' : ''}`,
+      usage.rows,
       { atMost: true },
     );
-    const counted = u.rows;
-    const dropped = pit ? usage.rows - orphanRows - counted : 0;
+    const orphanRows = usage.rows - joined.rows;
+    if (orphanRows > 0) {
+      warnings.push(
+        `${names.usage}: ${orphanRows} rows with ids in neither ${names.customers} nor ${names.noncustomers} (ignored)`,
+      );
+    }
+    const u = keepRows(joined.data.slice(0, -1) as Float64Array[], joined.data[joined.data.length - 1] as Float64Array);
+    const counted = u[0].length;
+    const dropped = joined.rows - counted;
     const usageColumns = aggregateUsage(
-      { company: u.data[0] as Float64Array, ts: u.data[1] as Float64Array, counters: u.data.slice(2) as Float64Array[] },
+      { company: u[0], ts: u[1], counters: u.slice(2) },
       nCompanies,
       result.data[result.data.length - 1] as Float64Array,
       features.usage,
@@ -189,7 +216,11 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     result.names.forEach((name, i) => {
       if (i < 2 || i === result.names.length - 1) return;
       const d = result.data[i];
-      columns.push(d instanceof Float64Array ? numericColumn(name, d) : categoricalColumn(name, d));
+      const dict = dictionaries.get(name);
+      if (dict) {
+        const codes = d as Float64Array;
+        columns.push(categoricalColumn(name, Array.from(codes, (k) => (k > 0 ? dict[k - 1] : null))));
+      } else columns.push(d instanceof Float64Array ? numericColumn(name, d) : categoricalColumn(name, d));
     });
     columns.push(...usageColumns);
     const label = result.data[1] as Float64Array;
