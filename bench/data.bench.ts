@@ -295,7 +295,8 @@ Date: ${String(r.started)}. Command: \`npm run bench -- data ${args.join(' ')}\`
 Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; shared with other
 jobs. Other processes used ${(100 * Number(r.bg_cpu_frac_ours_load)).toFixed(0)} % of the machine during our loads
 and ${(100 * Number(r.bg_cpu_frac_peer_load)).toFixed(0)} % during the peer's (1-min load average at the end:
-${v('loadavg_1m_end')}), so absolute times are inflated; both sides ran back to back under the same conditions.
+${v('loadavg_1m_end')}). Both sides ran back to back; when those shares differ a lot, the ratio
+favours the side that ran on the quieter machine.
 
 Data: ${v('companies')} companies, ${v('usage_rows')} usage rows (peer gen_data.py, seed ${v('seed')}).
 
