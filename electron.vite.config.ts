@@ -1,9 +1,23 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+/** The GBDT's wasm kernels sit next to the built main entries, where wasm-kernels.ts looks for them. */
+const copyGbdtKernels = {
+  name: 'mlsys-copy-gbdt-kernels',
+  writeBundle() {
+    mkdirSync(resolve(__dirname, 'out/main'), { recursive: true });
+    copyFileSync(
+      resolve(__dirname, 'src/main/core/models/gbdt/assembly/build/kernels.wasm'),
+      resolve(__dirname, 'out/main/gbdt-kernels.wasm'),
+    );
+  },
+};
+
 export default defineConfig({
   main: {
+    plugins: [copyGbdtKernels],
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
