@@ -6,7 +6,6 @@ import { issuesToDiagnostics } from '../cells/diagnostics';
 import { liveSeries } from '../cells/live-curves';
 import { changedPaths, diffConfigs } from './config-diff';
 import { confusionAt, rates } from './confusion';
-import { flattenObject } from './flatten';
 import { baseMetricNames, bestIndex, formatDelta, lowerIsBetter } from './metrics';
 import { parcoordsDimensions } from './parcoords';
 import { availableKeys, compareRuns, compileFilter, parseFilter } from './run-filter';
@@ -231,15 +230,6 @@ describe('parallel coordinates', () => {
 });
 
 describe('small helpers', () => {
-  it('flattens nested config objects', () => {
-    expect(flattenObject({ a: { b: 1, c: { d: 'x' } }, e: [1, 2], f: null })).toEqual({
-      'a.b': 1,
-      'a.c.d': 'x',
-      e: '[1,2]',
-      f: null,
-    });
-  });
-
   it('types try-it form values by the signature; empty means missing', () => {
     const cols = [
       { name: 'n', type: 'number' as const, nullable: true },

@@ -25,7 +25,7 @@ import {
 } from '../../../shared/api';
 import type { Transport } from '../api/transport';
 import { confusionAt } from '../lib/confusion';
-import { flattenObject } from '../lib/flatten';
+import { flattenObject } from '../../../shared/util/flatten';
 
 export const BASE_CONFIG = `experiment: base
 data:
