@@ -19,9 +19,9 @@ export function createEstimator(
       // the config's n_threads 0 means "all cores"
       const threads = Number(hyperparameters.n_threads ?? 0);
       const n_threads = threads > 0 ? threads : Math.max(1, Math.min(64, availableParallelism()));
-      // AUC needs a sort of all rows: take about 40 points for the progress curves, not one per round
+      // AUC needs a sort of all rows: take about 20 points for the progress curves, not one per round
       const rounds = Number(hyperparameters.n_estimators ?? 100);
-      const eval_every = Math.max(1, Math.ceil(rounds / 40));
+      const eval_every = Math.max(1, Math.ceil(rounds / 20));
       return new GbdtClassifier({ eval_every, ...hyperparameters, n_threads, seed });
     }
     case 'logistic': {
