@@ -15,7 +15,7 @@ interface EvaluateOptions {
   config: string;
   model?: string;
   useRegistry?: boolean;
-  version?: string;
+  modelVersion?: string;
   dataDir?: string;
   registryPath?: string;
   randomState?: string;
@@ -34,8 +34,8 @@ export function register(program: Command): void {
     )
     .option('-c, --config <file>', 'config YAML (data source and split)', 'config/base_config.yaml')
     .option('--model <bundle>', 'a .bundle file')
-    .option('--use-registry', "use the registry's champion (or --version)")
-    .option('--version <n>', 'with --use-registry: this version instead of the champion')
+    .option('--use-registry', "use the registry's champion (or --model-version)")
+    .option('--model-version <n>', 'with --use-registry: this version instead of the champion')
     .option('--data-dir <dir>', 'override data.data_dir')
     .option('--registry-path <dir>', 'override serving.model_registry_path')
     .option('--random-state <n>', 'override data.random_state (must match the training run)')
@@ -70,9 +70,9 @@ export function register(program: Command): void {
       } else {
         const registry = Registry.open(config.serving.model_registry_path);
         try {
-          const ref = opts.version === undefined ? 'champion' : Number(opts.version);
+          const ref = opts.modelVersion === undefined ? 'champion' : Number(opts.modelVersion);
           if (typeof ref === 'number' && !Number.isInteger(ref))
-            throw new CliError(`--version: expected an integer, got "${opts.version}"`, 2);
+            throw new CliError(`--model-version: expected an integer, got "${opts.modelVersion}"`, 2);
           if (ref === 'champion' && !registry.getChampion(config.serving.model_name)) {
             throw new CliError(
               `model "${config.serving.model_name}" has no champion yet: run \`mlsys train\` first`,

@@ -109,7 +109,12 @@ async function list(opts: ListOptions): Promise<void> {
       sort: opts.sort ? parseSort(opts.sort) : undefined,
       limit: intOption('--limit', opts.limit, 0),
       offset: intOption('--offset', opts.offset, 0),
-      parent: opts.parent === undefined ? undefined : opts.parent === 'none' ? null : opts.parent,
+      parent:
+        opts.parent === undefined || opts.parent === 'none'
+          ? null
+          : opts.parent === 'all'
+            ? undefined
+            : opts.parent,
     });
     if (opts.json) {
       console.log(JSON.stringify(result, null, 2));
@@ -272,7 +277,10 @@ export function register(program: Command): void {
     .option('--sort <key[:dir]>', 'e.g. metrics.roc_auc:desc, started_at, -params.model.max_depth')
     .option('--limit <n>', 'at most n runs', '50')
     .option('--offset <n>', 'skip n runs')
-    .option('--parent <id|none>', "a run's tuning trials, or 'none' for top-level runs only")
+    .option(
+      '--parent <id|all>',
+      "a run's tuning trials, or 'all' for every run including trials (default: top-level runs)",
+    )
     .option('--columns <keys>', 'extra columns, comma-separated (metrics.x, params.y, tags.z)')
     .option('--json', 'print JSON')
     .option('--registry-path <dir>', REGISTRY_PATH_HELP)

@@ -167,7 +167,6 @@ export function register(program: Command): void {
         console.log(
           `registered ${outcome.version.name} v${outcome.version.version} — ${outcome.promoted ? 'now the champion' : 'not promoted'}: ${outcome.reason}`,
         );
-        for (const w of result.warnings) console.log(`warning: ${w}`);
       } finally {
         registry.close();
       }

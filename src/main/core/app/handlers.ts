@@ -26,7 +26,7 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
     if (err instanceof ApiError) throw err;
     if (err instanceof ConfigError) throw new ApiError('bad_request', err.message, { issues: err.issues });
     if (err instanceof RegistryError) {
-      const notFound = /^No (such|run|version|model)|not found/i.test(err.message);
+      const notFound = /^No (such|run|version|model)|not found|has no version/i.test(err.message);
       throw new ApiError(notFound ? 'not_found' : 'conflict', err.message);
     }
     throw err;
