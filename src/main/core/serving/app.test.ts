@@ -529,3 +529,19 @@ describe('errors thrown by the model', () => {
     }
   });
 });
+
+describe('a champion that cannot be loaded', () => {
+  it('answers 503 with the load error, not "train one"', async () => {
+    const source = new FakeSource(logisticModel(SPEC));
+    source.failWith = new Error('bundle sha256 mismatch (tampered)');
+    const srv = await startTestServer({ source });
+    try {
+      const res = await post(`${srv.url}/score`, '{"x": 1}');
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toMatch(/could not be loaded.*tampered/);
+    } finally {
+      await srv.close();
+    }
+  });
+});

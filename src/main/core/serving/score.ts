@@ -63,7 +63,15 @@ function predictionsJson(model: ScoringModel, probs: Float64Array, n: number): s
   return out;
 }
 
-function noChampion(modelName: string): HttpError {
+function noChampion(modelName: string, loadError: string | null): HttpError {
+  if (loadError) {
+    return new HttpError(
+      503,
+      'no_champion',
+      `The champion of "${modelName}" could not be loaded, so nothing is served: ${loadError}. ` +
+        `Promote a loadable version (\`mlsys promote ${modelName} <version>\`) or train a new one.`,
+    );
+  }
   return new HttpError(
     503,
     'no_champion',
@@ -148,7 +156,7 @@ export function createScoreHandlers(ctx: ScoringContext): { score: RawHandler; i
       const t0 = performance.now();
       const model = watcher.current; // read once: this request is answered by this model
       const done = (status: number) => metrics.request(route, status, (performance.now() - t0) / 1000);
-      if (!model) return done(fail(res, route, noChampion(ctx.modelName), undefined));
+      if (!model) return done(fail(res, route, noChampion(ctx.modelName, watcher.lastError), undefined));
       const type = mediaType(req);
       if (!accepts(type)) {
         const got = type ? `Content-Type "${type}"` : 'no Content-Type';
