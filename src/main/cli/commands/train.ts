@@ -113,8 +113,17 @@ export function register(program: Command): void {
             onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
           },
         );
-        const onSigint = () => handle.cancel();
-        process.once('SIGINT', onSigint);
+        let interrupts = 0;
+        const onSigint = () => {
+          interrupts++;
+          if (interrupts === 1) {
+            process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)\n');
+            handle.cancel();
+          } else {
+            process.exit(130);
+          }
+        };
+        process.on('SIGINT', onSigint);
         let result;
         try {
           result = await handle.result;

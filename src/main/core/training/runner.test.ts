@@ -35,4 +35,11 @@ describe('runTrainingInWorker', () => {
     setTimeout(() => h.cancel(), 300);
     await expect(h.result).rejects.toBeInstanceOf(CancelledError);
   });
+
+  it('lets the loading step finish instead of terminating the worker inside it', async () => {
+    const h = runTrainingInWorker(job('slow-loading'), {}, { entry });
+    setTimeout(() => h.cancel(50), 200);
+    await expect(h.result).rejects.toThrow('stopped after loading');
+    await expect(h.result).rejects.toBeInstanceOf(CancelledError);
+  });
 });

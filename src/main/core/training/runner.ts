@@ -44,6 +44,7 @@ export function runTrainingInWorker(
   let worker: Worker | undefined;
   let settled = false;
   let cancelled = false;
+  let stage = 'starting';
 
   const result = new Promise<TrainingResult>((resolve, reject) => {
     const finish = (fn: () => void) => {
@@ -65,6 +66,7 @@ export function runTrainingInWorker(
     worker.on('message', (msg: WorkerToHost) => {
       switch (msg.type) {
         case 'progress':
+          stage = msg.progress.stage;
           callbacks.onProgress?.(msg.progress);
           break;
         case 'trial':
@@ -106,8 +108,17 @@ export function runTrainingInWorker(
     cancel(graceMs = 5_000) {
       cancelled = true;
       Atomics.store(flag, 0, 1);
-      const timer = setTimeout(() => void worker?.terminate(), graceMs);
-      timer.unref();
+      // Terminating a worker inside DuckDB's native code aborts the whole process, so while the
+      // worker is loading data it gets to finish that step (the pipeline checks the flag right after).
+      const force = () => {
+        if (settled) return;
+        if (stage === 'loading') {
+          setTimeout(force, 500).unref();
+          return;
+        }
+        void worker?.terminate();
+      };
+      setTimeout(force, graceMs).unref();
     },
   };
 }
