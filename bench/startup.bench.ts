@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { launchAppServer, stopAppServer } from './app-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -28,20 +29,10 @@ async function bareNode(): Promise<number> {
 async function once(browser: import('@playwright/test').Browser): Promise<{ listen: number; ready: number }> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-startup-'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'out/main/server.js'), '--port', '0'], {
-    env: { ...process.env, MLSYS_HOME: home, MLSYS_SERVING__PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = await launchAppServer(home);
+  const child = server.process;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /Open: (\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-    });
+    const url = server.url;
     const listen = performance.now() - t0;
     const page = await browser.newPage();
     await page.goto(url);
@@ -50,8 +41,7 @@ async function once(browser: import('@playwright/test').Browser): Promise<{ list
     await page.close();
     return { listen, ready };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopAppServer(child);
     rmSync(home, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,8 @@
  * Targets: first render < 1 s, filter < 100 ms. Ends with one JSON line
  * {"bench":"ui","runs":…,"first_render_ms":…,"filter_ms":…}.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { launchAppServer } from './app-server';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,30 +121,6 @@ function seed(registryDir: string, n: number): number {
   return performance.now() - started;
 }
 
-async function startServer(home: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'out/main/server.js'), '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, MLSYS_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (buf: Buffer) => {
-      output += buf.toString();
-      const m = /Open: (http:\/\/\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { url, child };
-}
-
 // In-page scripts as text: this file compiles without DOM types.
 /** Clicks "Runs" in the nav; resolves with the ms until the first table row is painted. */
 const OPEN_RUNS = `(async () => {
@@ -191,7 +168,7 @@ async function main() {
   const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-ui-bench-'));
   const seedMs = seed(path.join(home, 'registry'), RUNS);
   console.log(`seeded ${RUNS} runs (30 params, 20 metrics each) in ${(seedMs / 1000).toFixed(1)} s`);
-  const { url, child } = await startServer(home);
+  const { url, process: child } = await launchAppServer(home);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, headless: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
