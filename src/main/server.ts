@@ -38,10 +38,15 @@ export async function startBrowserServer(
     rendererDir: options.rendererDir ?? path.join(projectRoot(), 'out', 'renderer'),
   });
   const server = http.createServer(transport.app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   transport.setPort(port);
   // the GUI's try-it form calls the scoring port from the page's origin
@@ -75,8 +80,22 @@ const isMain =
   process.argv[1] &&
   path.resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, '') ===
     path.resolve(import.meta.filename ?? '').replace(/\.[cm]?[jt]s$/, '');
+const DEFAULT_UI_PORT = 5173;
+
+/** The port asked for, or 5173 — and any free port when 5173 is taken (a second instance, say). */
+async function startOnSomePort(requested: number | undefined): Promise<BrowserServer> {
+  const token = process.env.MLSYS_TOKEN;
+  try {
+    return await startBrowserServer({ port: requested ?? DEFAULT_UI_PORT, token });
+  } catch (err) {
+    if (requested !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    console.log(`Port ${DEFAULT_UI_PORT} is in use; using a free port instead.`);
+    return startBrowserServer({ port: 0, token });
+  }
+}
+
 if (isMain) {
-  startBrowserServer({ port: parsePort(process.argv.slice(2)) ?? 5173, token: process.env.MLSYS_TOKEN })
+  startOnSomePort(parsePort(process.argv.slice(2)))
     .then((s) => {
       console.log(`ml-sys is running in browser mode.\nOpen: ${s.url}`);
       const stop = () => void s.close().then(() => process.exit(0));
