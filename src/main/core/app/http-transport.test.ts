@@ -103,3 +103,19 @@ describe('browser-mode HTTP transport', () => {
     expect(again.status).toBe(200);
   });
 });
+
+describe('starting on a taken port', () => {
+  it('fails with EADDRINUSE and leaves nothing running, so a retry on another port works', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-http-busy-'));
+    const env = { MLSYS_HOME: home, MLSYS_SERVING__PORT: '0' };
+    await expect(startBrowserServer({ port: server.port, env })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
+    const second = await startBrowserServer({ port: 0, env });
+    const res = await fetch(`http://127.0.0.1:${second.port}/api/app.info?token=${second.token}`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(200);
+    await second.close();
+  });
+});
