@@ -71,6 +71,7 @@ export function toVersionDto(v: ModelVersion): ModelVersionDto {
   };
 }
 
+/** The promotion log entry is the DTO already; a copy keeps registry rows and API replies apart. */
 export function toPromotionDto(e: PromotionLogEntry): PromotionDto {
   return { ...e };
 }

@@ -1,4 +1,5 @@
 import type { InputSignature } from '../../../shared/model/signature';
+import type { PromotionDto } from '../../../shared/api/dto';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -149,23 +150,9 @@ export interface RegisterVersionResult {
   compared?: MetricComparison;
 }
 
-export type PromotionAction = 'register' | 'promote' | 'rollback' | 'not-promoted' | 'not-compared';
-
-/** One row of the append-only promotion log. `to_version` is the champion after the entry. */
-export interface PromotionLogEntry {
-  id: number;
-  name: string;
-  action: PromotionAction;
-  from_version: number | null;
-  to_version: number | null;
-  candidate_version: number | null;
-  at: string;
-  who: string;
-  reason: string;
-  metric: string | null;
-  from_value: number | null;
-  to_value: number | null;
-}
+/** One row of the append-only promotion log; the API carries it unchanged (`to_version` is the champion after it). */
+export type PromotionLogEntry = PromotionDto;
+export type PromotionAction = PromotionDto['action'];
 
 export interface ModelSummary {
   name: string;
