@@ -49,7 +49,11 @@ describe('training pipeline', () => {
     expect(readFileSync(path.join(tmp, 'stages', 'classification_report.txt'), 'utf8')).toMatch(
       /precision\s+recall\s+f1-score\s+support/,
     );
-    expect(result.history.train_loss.length).toBe(25);
+    // 25 rounds, metrics every ceil(25 / 20) = 2 rounds and at the last: rounds 2, 4, …, 24, 25
+    expect(result.history.train_loss.map((p) => p.step)).toEqual([
+      ...Array.from({ length: 12 }, (_, i) => 2 * (i + 1)),
+      25,
+    ]);
   });
 
   it('is deterministic: the same config on the same data gives a byte-identical bundle and metrics', async () => {

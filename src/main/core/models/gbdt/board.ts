@@ -46,6 +46,8 @@ export const OP_SPLIT = 8;
 export const OP_FINISH = 9;
 /** Write each leaf's value into `delta` for the rows of the leaf (before OP_UPDATE). */
 export const OP_SCATTER = 10;
+/** Training loss partial sums of the current margins into lossPart. */
+export const OP_LOSS = 11;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -87,7 +89,13 @@ function sizes(s: BoardSpec): [string, number][] {
     ['lossPart', 8 * Math.max(1, Math.ceil(n / LOSS_CHUNK))],
     ['fparams', 8 * 4],
     ['ctrl', 4 * CTRL_LEN],
+    ['scratch', T * scratchBytes(s.cols)],
   ];
+}
+
+/** Per-thread scratch of the wasm histogram kernel: 64 gathered rows of bins (16-byte padded) and their pairs. */
+export function scratchBytes(cols: number): number {
+  return 64 * (Math.ceil(cols / 16) * 16 + 16);
 }
 
 /** Byte offset of every array in the board's single memory (16-byte aligned), and the total size. */
@@ -147,7 +155,7 @@ export class Board {
   readonly leafEnd: Int32Array;
   readonly leafValue: Float64Array;
   readonly lossPart: Float64Array;
-  /** [scale_pos_weight, gradient quantisation scale, 1 = compute the training loss]. */
+  /** [scale_pos_weight, gradient quantisation scale]. */
   readonly fparams: Float64Array;
   readonly ctrl: Int32Array;
   /** Byte offset of each array in the memory (for wasm kernels). */

@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GbdtClassifier } from './classifier';
 import { sliceRows, syntheticData } from './synthetic';
 import { setGbdtKernels, wasmKernelsAvailable } from './wasm-kernels';
+import { allocateMemory, Board, type BoardSpec } from './board';
+import { buildHistogram } from './kernels';
+import { Rng } from '../../util/rng';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../../../..');
@@ -71,12 +74,55 @@ describe('wasm kernels', () => {
     }
   });
 
-  it('the wasm gradient update (used without training metrics) matches the TS update with metrics', async () => {
-    const withMetrics = new GbdtClassifier({ n_estimators: 25, max_depth: 6, learning_rate: 0.5 });
-    const without = new GbdtClassifier({ n_estimators: 25, max_depth: 6, learning_rate: 0.5, eval_every: 0 });
-    await withMetrics.fit(train.X, train.y);
-    await without.fit(train.X, train.y);
-    expect(without.toJSON().trees).toEqual(withMetrics.toJSON().trees);
-    expect(Number.isNaN(without.history()[0].train_loss)).toBe(true);
+  it('training metrics change nothing in the model; loss and AUC come every eval_every rounds and at the last', async () => {
+    const every = new GbdtClassifier({ n_estimators: 23, max_depth: 6, learning_rate: 0.5 });
+    const some = new GbdtClassifier({ n_estimators: 23, max_depth: 6, learning_rate: 0.5, eval_every: 5 });
+    const none = new GbdtClassifier({ n_estimators: 23, max_depth: 6, learning_rate: 0.5, eval_every: 0 });
+    for (const m of [every, some, none]) await m.fit(train.X, train.y);
+    expect(some.toJSON().trees).toEqual(every.toJSON().trees);
+    expect(none.toJSON().trees).toEqual(every.toJSON().trees);
+    const measured = some.history().filter((e) => Number.isFinite(e.train_loss));
+    expect(measured.map((e) => e.iteration)).toEqual([5, 10, 15, 20, 23]);
+    for (const e of measured) {
+      const ref = every.history()[e.iteration - 1];
+      expect(e.train_loss).toBe(ref.train_loss);
+      expect(e.train_auc).toBe(ref.train_auc);
+    }
+    expect(some.history()[0].train_auc).toBeUndefined();
+    expect(none.history().every((e) => Number.isNaN(e.train_loss))).toBe(true);
+  });
+
+  it('the wasm histogram kernel equals the TS one on dense and sparse row sets, any feature count', () => {
+    const rng = new Rng(7);
+    for (const cols of [3, 16, 29, 40]) {
+      const rows = 5000;
+      const spec: BoardSpec = {
+        rows,
+        cols,
+        threads: 1,
+        histLen: 2 * 256 * cols,
+        slots: 2,
+        maxBatch: 1,
+        maxLeaves: 2,
+        subsampled: false,
+        wasm: true,
+      };
+      const b = new Board(spec, allocateMemory(spec));
+      const binCount = new Int32Array(cols).map(() => 2 + rng.int(255));
+      for (let f = 0; f < cols; f++) b.offsets[f + 1] = b.offsets[f] + binCount[f];
+      for (let r = 0; r < rows; r++)
+        for (let f = 0; f < cols; f++) b.binsRow[r * cols + f] = rng.int(binCount[f]);
+      for (let i = 0; i < 2 * rows; i++) b.gpair[i] = Math.round((rng.next() - 0.5) * 2 ** 20) / 2 ** 10;
+      for (const keep of [1, 0.6, 0.2, 0.01]) {
+        let k = 0;
+        for (let r = 0; r < rows; r++) if (rng.next() < keep) b.idx[k++] = r;
+        const len = spec.histLen;
+        b.hist.fill(0);
+        buildHistogram(b.hist, len, b.idx, 0, k, b.binsRow, cols, b.offsets, b.gpair);
+        const p = b.ptr;
+        b.wasm!.histogram(p.hist, p.idx, 0, k, p.binsRow, cols, p.offsets, p.gpair, p.scratch);
+        expect(b.hist.subarray(0, len), `cols ${cols}, keep ${keep}`).toEqual(b.hist.subarray(len, 2 * len));
+      }
+    }
   });
 });

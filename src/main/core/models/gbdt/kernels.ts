@@ -20,6 +20,8 @@ import {
   OP_SPLIT,
   OP_FINISH,
   OP_SCATTER,
+  OP_LOSS,
+  scratchBytes,
 } from './board';
 
 export function runOp(b: Board, op: number, t: number): void {
@@ -38,6 +40,9 @@ export function runOp(b: Board, op: number, t: number): void {
       return;
     case OP_SAMPLE:
       sample(b, t);
+      return;
+    case OP_LOSS:
+      loss(b, t);
       return;
     case OP_SPLIT:
       if (b.spec.threads === 1) partitionInPlace(b);
@@ -201,6 +206,7 @@ function histograms(b: Board, t: number): void {
         b.spec.cols,
         p.offsets,
         p.gpairS,
+        p.scratch + t * scratchBytes(b.spec.cols),
       );
       continue;
     }
@@ -293,6 +299,7 @@ function childHistograms(b: Board, t: number): void {
           b.spec.cols,
           p.offsets,
           p.gpairS,
+          p.scratch + t * scratchBytes(b.spec.cols),
         );
       } else {
         buildHistogram(target, hb, rows, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
@@ -366,54 +373,51 @@ function scatter(b: Board, t: number): void {
   }
 }
 
-/**
- * Adds delta to the margins in row order, then recomputes gradient pairs and logloss (logistic loss;
- * positives weighted by scale_pos_weight). Loss partials per fixed chunk keep the sum order fixed.
- */
+/** Adds delta to the margins in row order, then recomputes the gradient pairs (this thread's chunks). */
 function update(b: Board, t: number): void {
   const T = b.spec.threads;
   const n = b.spec.rows;
   const chunks = Math.ceil(n / LOSS_CHUNK);
   for (let c = t; c < chunks; c += T) {
     const a = c * LOSS_CHUNK;
-    b.lossPart[c] = updateRows(b, a, Math.min(n, a + LOSS_CHUNK));
+    updateRows(b, a, Math.min(n, a + LOSS_CHUNK));
   }
 }
 
-function updateRows(b: Board, s: number, e: number): number {
-  const { margin, delta, y, gpair } = b;
-  const posWeight = b.fparams[0];
-  const scale = b.fparams[1];
-  const inv = 1 / scale;
-  if (b.fparams[2] === 0) {
-    if (b.wasm) {
-      const p = b.ptr;
-      b.wasm.update(s, e, p.margin, p.delta, p.y, p.gpair, posWeight, scale, inv);
-    } else {
-      updateRowsNoLoss(b, s, e);
+/**
+ * Unweighted logistic loss of the current margins (as XGBoost's logloss), as partial sums per
+ * fixed chunk so the summation order does not depend on the thread count. Run only when the training
+ * loss is reported: the log per row costs about as much as the gradient update itself.
+ */
+function loss(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const n = b.spec.rows;
+  const { margin, y } = b;
+  const chunks = Math.ceil(n / LOSS_CHUNK);
+  for (let c = t; c < chunks; c += T) {
+    const a = c * LOSS_CHUNK;
+    const e = Math.min(n, a + LOSS_CHUNK);
+    let sum = 0;
+    for (let row = a; row < e; row++) {
+      const m = margin[row];
+      const ex = expNonPositive(-Math.abs(m));
+      // logloss = softplus(-m) for positives, softplus(m) for negatives
+      sum += (y[row] === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
     }
-    return NaN;
+    b.lossPart[c] = sum;
   }
-  let loss = 0;
-  for (let row = s; row < e; row++) {
-    const m = margin[row] + delta[row];
-    margin[row] = m;
-    const ex = expNonPositive(-Math.abs(m));
-    const q = 1 / (1 + ex);
-    const prob = m >= 0 ? q : ex * q;
-    const lbl = y[row];
-    const w = lbl === 1 ? posWeight : 1;
-    const hh = prob * (1 - prob);
-    gpair[2 * row] = ((prob - lbl) * w * scale + ROUND - ROUND) * inv;
-    gpair[2 * row + 1] = ((hh > 1e-16 ? hh : 1e-16) * w * scale + ROUND - ROUND) * inv;
-    // logloss = softplus(-m) for positives, softplus(m) for negatives
-    loss += (lbl === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
-  }
-  return loss;
 }
 
-/** updateRows without the loss (saves a log per row); the wasm `update` kernel does the same. */
-function updateRowsNoLoss(b: Board, s: number, e: number): void {
+/**
+ * margin += delta and the new quantised gradient pair of rows s..e (logistic loss; positives weighted
+ * by scale_pos_weight). The wasm `update` kernel does the same operations in the same order.
+ */
+function updateRows(b: Board, s: number, e: number): void {
+  if (b.wasm) {
+    const p = b.ptr;
+    b.wasm.update(s, e, p.margin, p.delta, p.y, p.gpair, b.fparams[0], b.fparams[1], 1 / b.fparams[1]);
+    return;
+  }
   const { margin, delta, y, gpair } = b;
   const posWeight = b.fparams[0];
   const scale = b.fparams[1];

@@ -30,10 +30,11 @@ export interface GbdtParams {
   n_threads: number;
   seed: number;
   /**
-   * Compute AUC (train and valid) every this many iterations; logloss is computed every iteration.
-   * 0 = no training metrics at all (train_loss is NaN, no AUC; validation loss is still computed when
-   * a validation set is given): the fastest setting, like XGBoost without an eval set. AUC needs a sort
-   * of all margins (about 0.1 s per million rows), the training loss a log per row and round.
+   * Report the training loss and AUC (and the validation AUC) every this many iterations and at the
+   * last one; in between `train_loss` is NaN. The validation loss is computed every iteration when a
+   * validation set is given (early stopping needs it). 0 = no training metrics at all: the fastest
+   * setting, like XGBoost without an eval set. AUC needs a sort of all margins (about 0.1 s per
+   * million rows), the training loss a log per row.
    */
   eval_every: number;
 }

@@ -11,7 +11,7 @@ import {
   type Labels,
 } from '../types';
 import { binMatrix, type BinCuts, computeCuts } from './binning';
-import { allocateMemory, Board, type BoardSpec, OP_SAMPLE, OP_UPDATE } from './board';
+import { allocateMemory, Board, type BoardSpec, OP_LOSS, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
 import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
 import { TreeGrower, type TreeNodes } from './grow';
@@ -103,7 +103,6 @@ export async function trainGbdt(
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
-  board.fparams[2] = p.eval_every > 0 ? 1 : 0;
   const exec: Executor = spec.threads > 1 ? await ThreadPoolExecutor.start(board) : new LocalExecutor(board);
   try {
     return await boost(exec, cuts, X, p, options);
@@ -149,13 +148,17 @@ async function boost(
     }
     const tree = grower.grow(sampleFeatures(X.cols, p.colsample_bytree, colRng));
     trees.push(tree);
-    const event: IterationEvent = { iteration: it, total, train_loss: lossOf(b) };
-    const withAuc = p.eval_every > 0 && (it % p.eval_every === 0 || it === total);
-    if (withAuc) event.train_auc = auc(b.margin, b.y);
+    const measured = p.eval_every > 0 && (it % p.eval_every === 0 || it === total);
+    const event: IterationEvent = { iteration: it, total, train_loss: NaN };
+    if (measured) {
+      exec.run(OP_LOSS);
+      event.train_loss = lossOf(b);
+      event.train_auc = auc(b.margin, b.y);
+    }
     if (valid && validMargin) {
       addMargins(packForest(buildForest([tree], 0)), valid.X.data, valid.X.rows, valid.X.cols, validMargin);
       event.valid_loss = loglossFromMargins(validMargin, valid.y);
-      if (withAuc) event.valid_auc = auc(validMargin, valid.y);
+      if (measured) event.valid_auc = auc(validMargin, valid.y);
       if (event.valid_loss < bestLoss) {
         bestLoss = event.valid_loss;
         bestIteration = it;

@@ -16,6 +16,7 @@ export interface WasmKernels {
     F: number,
     offsets: number,
     gpair: number,
+    scratch: number,
   ): void;
   partition(
     idx: number,

@@ -1,7 +1,38 @@
 // AssemblyScript kernels (compiled by scripts/build-wasm.mjs to build/kernels.wasm). They work on the
 // board's shared memory through byte offsets and must give exactly what kernels.ts gives in TS.
 
-/** Adds rows idx[a..z) into the histogram at `hist`: bin (offsets[f] + bins[row*F + f]) += gpair[row]. */
+/** Rows gathered per block by the sparse path of `histogram` (scratch: BLOCK rows of bins, then their pairs). */
+const BLOCK: i32 = 64;
+
+/** hist[offsets[f] + bins[f]] += gh for every feature f of one row (bins at `base`). */
+function addRow(hist: usize, base: usize, F: i32, F4: i32, offsets: usize, gh: v128): void {
+  let f = 0;
+  for (; f < F4; f += 4) {
+    const o = offsets + ((<usize>f) << 2);
+    const b = base + <usize>f;
+    const k0 = hist + ((<usize>(load<i32>(o) + <i32>load<u8>(b))) << 4);
+    const k1 = hist + ((<usize>(load<i32>(o, 4) + <i32>load<u8>(b, 1))) << 4);
+    const k2 = hist + ((<usize>(load<i32>(o, 8) + <i32>load<u8>(b, 2))) << 4);
+    const k3 = hist + ((<usize>(load<i32>(o, 12) + <i32>load<u8>(b, 3))) << 4);
+    v128.store(k0, f64x2.add(v128.load(k0), gh));
+    v128.store(k1, f64x2.add(v128.load(k1), gh));
+    v128.store(k2, f64x2.add(v128.load(k2), gh));
+    v128.store(k3, f64x2.add(v128.load(k3), gh));
+  }
+  for (; f < F; f++) {
+    const k =
+      hist + ((<usize>(load<i32>(offsets + ((<usize>f) << 2)) + <i32>load<u8>(base + <usize>f))) << 4);
+    v128.store(k, f64x2.add(v128.load(k), gh));
+  }
+}
+
+/**
+ * Adds rows idx[a..z) (ascending) into the histogram at `hist`: bin (offsets[f] + bins[row*F + f]) +=
+ * gpair[row]. When the rows are sparse in memory (a deep node), the per-row work waits on cache
+ * misses; copying blocks of rows into `scratch` first (a tight loop with many misses in flight) and
+ * accumulating from there is 3-5x faster. Dense ranges read in place (the hardware prefetcher keeps up).
+ * The block copy reads up to 15 bytes past a row, so `bins` needs that much readable memory after it.
+ */
 export function histogram(
   hist: usize,
   idx: usize,
@@ -11,29 +42,31 @@ export function histogram(
   F: i32,
   offsets: usize,
   gpair: usize,
+  scratch: usize,
 ): void {
+  if (z <= a) return;
   const F4 = F & ~3;
-  for (let p = a; p < z; p++) {
-    const row = <usize>load<u32>(idx + ((<usize>p) << 2));
-    const gh = v128.load(gpair + (row << 4));
-    const base = bins + row * <usize>F;
-    let f = 0;
-    for (; f < F4; f += 4) {
-      const o = offsets + ((<usize>f) << 2);
-      const b = base + <usize>f;
-      const k0 = hist + ((<usize>(load<i32>(o) + <i32>load<u8>(b))) << 4);
-      const k1 = hist + ((<usize>(load<i32>(o, 4) + <i32>load<u8>(b, 1))) << 4);
-      const k2 = hist + ((<usize>(load<i32>(o, 8) + <i32>load<u8>(b, 2))) << 4);
-      const k3 = hist + ((<usize>(load<i32>(o, 12) + <i32>load<u8>(b, 3))) << 4);
-      v128.store(k0, f64x2.add(v128.load(k0), gh));
-      v128.store(k1, f64x2.add(v128.load(k1), gh));
-      v128.store(k2, f64x2.add(v128.load(k2), gh));
-      v128.store(k3, f64x2.add(v128.load(k3), gh));
+  const span = <u64>(load<u32>(idx + ((<usize>(z - 1)) << 2)) - load<u32>(idx + ((<usize>a) << 2))) + 1;
+  if (<u64>(z - a) * 3 >= span) {
+    for (let p = a; p < z; p++) {
+      const row = <usize>load<u32>(idx + ((<usize>p) << 2));
+      addRow(hist, bins + row * <usize>F, F, F4, offsets, v128.load(gpair + (row << 4)));
     }
-    for (; f < F; f++) {
-      const k =
-        hist + ((<usize>(load<i32>(offsets + ((<usize>f) << 2)) + <i32>load<u8>(base + <usize>f))) << 4);
-      v128.store(k, f64x2.add(v128.load(k), gh));
+    return;
+  }
+  const stride = (<usize>(F + 15)) & ~15;
+  const pairs = scratch + stride * <usize>BLOCK;
+  for (let p0 = a; p0 < z; p0 += BLOCK) {
+    const m = min(BLOCK, z - p0);
+    for (let j = 0; j < m; j++) {
+      const row = <usize>load<u32>(idx + ((<usize>(p0 + j)) << 2));
+      const src = bins + row * <usize>F;
+      const dst = scratch + <usize>j * stride;
+      for (let o: usize = 0; o < stride; o += 16) v128.store(dst + o, v128.load(src + o));
+      v128.store(pairs + ((<usize>j) << 4), v128.load(gpair + (row << 4)));
+    }
+    for (let j = 0; j < m; j++) {
+      addRow(hist, scratch + <usize>j * stride, F, F4, offsets, v128.load(pairs + ((<usize>j) << 4)));
     }
   }
 }
@@ -125,7 +158,7 @@ export function predict(
   }
 }
 
-// Gradient update: a copy of exp.ts and kernels.ts' updateRowsNoLoss with the same operations in the
+// Gradient update: a copy of exp.ts and kernels.ts' updateRows with the same operations in the
 // same order, so results are bit-identical to the TS kernels.
 const ROUND: f64 = 1.5 * 4503599627370496.0;
 const INV_LN2: f64 = 1.4426950408889634;
@@ -161,7 +194,32 @@ function expNonPositive(x: f64): f64 {
   return p * reinterpret<f64>((<u64>(1023 + <i64>k)) << 52);
 }
 
-/** Adds delta to the margins of rows s..e and recomputes their quantised gradient pairs. */
+/** expNonPositive on both lanes, with the same operations in the same order (0 where x < -708 or NaN). */
+function expNonPositive2(x: v128): v128 {
+  const round = f64x2.splat(ROUND);
+  const k = f64x2.sub(f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), round), round);
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  let p = f64x2.add(f64x2.splat(C11), f64x2.mul(r, f64x2.splat(C12)));
+  p = f64x2.add(f64x2.splat(C10), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C9), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C8), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C7), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C6), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C5), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C4), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(C3), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
+  p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
+  const e = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  const pow = i64x2.shl(i64x2.add(e, i64x2.splat(1023)), 52);
+  return v128.and(f64x2.mul(p, pow), f64x2.ge(x, f64x2.splat(-708.0)));
+}
+
+/**
+ * Adds delta to the margins of rows s..e and recomputes their quantised gradient pairs: two rows per
+ * step in f64x2 lanes (each lane the scalar operations in the same order), an odd last row in scalar.
+ */
 export function update(
   s: i32,
   e: i32,
@@ -173,7 +231,35 @@ export function update(
   scale: f64,
   inv: f64,
 ): void {
-  for (let row = <usize>s; row < <usize>e; row++) {
+  const zero = f64x2.splat(0.0);
+  const one = f64x2.splat(1.0);
+  const round = f64x2.splat(ROUND);
+  const wPos = f64x2.splat(posWeight);
+  const vScale = f64x2.splat(scale);
+  const vInv = f64x2.splat(inv);
+  const tiny = f64x2.splat(1e-16);
+  let row = <usize>s;
+  for (; row + 1 < <usize>e; row += 2) {
+    const mp = margin + (row << 3);
+    const m = f64x2.add(v128.load(mp), v128.load(delta + (row << 3)));
+    v128.store(mp, m);
+    const ex = expNonPositive2(f64x2.neg(f64x2.abs(m)));
+    const q = f64x2.div(one, f64x2.add(one, ex));
+    const prob = v128.bitselect(q, f64x2.mul(ex, q), f64x2.ge(m, zero));
+    const lbl = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(y + row)), 1, <f64>load<u8>(y + row, 1));
+    const w = v128.bitselect(wPos, one, f64x2.eq(lbl, one));
+    const hh = f64x2.mul(prob, f64x2.sub(one, prob));
+    const hc = v128.bitselect(hh, tiny, f64x2.gt(hh, tiny));
+    const g = f64x2.mul(
+      f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(prob, lbl), w), vScale), round), round),
+      vInv,
+    );
+    const h = f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(hc, w), vScale), round), round), vInv);
+    const gp = gpair + (row << 4);
+    v128.store(gp, v128.shuffle<f64>(g, h, 0, 2));
+    v128.store(gp, v128.shuffle<f64>(g, h, 1, 3), 16);
+  }
+  for (; row < <usize>e; row++) {
     const mp = margin + (row << 3);
     const m = load<f64>(mp) + load<f64>(delta + (row << 3));
     store<f64>(mp, m);
