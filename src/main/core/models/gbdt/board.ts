@@ -40,7 +40,7 @@ export const OP_REDUCE = 4;
 export const OP_UPDATE = 5;
 export const OP_SAMPLE = 6;
 export const OP_EXIT = 7;
-/** Partition each batch node and build its children's histograms from the thread's own rows. */
+/** Partition each batch node (this thread's share of its rows). */
 export const OP_SPLIT = 8;
 /** Copy partitioned chunks back (threads > 1), sum private histograms, derive siblings. */
 export const OP_FINISH = 9;
@@ -48,6 +48,8 @@ export const OP_FINISH = 9;
 export const OP_SCATTER = 10;
 /** Training loss partial sums of the current margins into lossPart. */
 export const OP_LOSS = 11;
+/** Build the histograms of the children marked in nodeHistL/R from this thread's partitioned rows. */
+export const OP_CHILDREN = 12;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -210,6 +212,20 @@ export class Board {
     this.fparams = f64('fparams', 4);
     this.ctrl = i32('ctrl', CTRL_LEN);
   }
+}
+
+/** About 20-50 µs of polling. */
+const SPIN_POLLS = 20_000;
+
+/**
+ * Polls ctrl[i] for a change from `old` for a short while before blocking in Atomics.wait: ops follow
+ * each other within microseconds while a tree grows, and waking a blocked thread costs tens of
+ * microseconds, which at small data sizes cost more than a second thread saves. The spin is short
+ * so that a busy machine loses little. Returns false when `timeoutMs` passed without a change.
+ */
+export function waitForChange(ctrl: Int32Array, i: number, old: number, timeoutMs: number): boolean {
+  for (let k = 0; k < SPIN_POLLS; k++) if (Atomics.load(ctrl, i) !== old) return true;
+  return Atomics.wait(ctrl, i, old, timeoutMs) !== 'timed-out' || Atomics.load(ctrl, i) !== old;
 }
 
 /** Thread t's share [lo, hi) of the range [start, end) split into `threads` near-equal parts. */

@@ -1,4 +1,4 @@
-import { type Board, CTRL_DONE, CTRL_ERROR, CTRL_OP, CTRL_SEQ, OP_EXIT } from './board';
+import { type Board, CTRL_DONE, CTRL_ERROR, CTRL_OP, CTRL_SEQ, OP_EXIT, waitForChange } from './board';
 import { runOp } from './kernels';
 import { startGbdtWorker } from './spawn';
 import type { Worker } from 'node:worker_threads';
@@ -68,10 +68,7 @@ export class ThreadPoolExecutor implements Executor {
     for (;;) {
       const done = Atomics.load(ctrl, CTRL_DONE);
       if (done >= others) break;
-      if (
-        Atomics.wait(ctrl, CTRL_DONE, done, 30_000) === 'timed-out' &&
-        Atomics.load(ctrl, CTRL_DONE) === done
-      ) {
+      if (!waitForChange(ctrl, CTRL_DONE, done, 30_000)) {
         throw new Error('GBDT worker did not answer within 30 s');
       }
     }

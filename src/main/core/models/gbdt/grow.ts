@@ -1,14 +1,15 @@
 /**
  * Grows one tree on the board: depth-wise (level by level, in batches) or leaf-wise (best gain
- * first). Children's histograms come from building the smaller child and subtracting it from the
- * parent. After growing, the leaf values are added to the training margins (Update op), which also
- * refreshes gradients and the training loss.
+ * first). Children's histograms come from building the child with fewer rows and subtracting it
+ * from the parent. After growing, the leaf values are added to the training margins (Update op),
+ * which also refreshes the gradients.
  */
 import type { BinCuts } from './binning';
 import {
   CTRL_LEAVES,
   CTRL_NODES,
   CTRL_TASKS,
+  OP_CHILDREN,
   OP_FINISH,
   OP_HISTOGRAM,
   OP_REDUCE,
@@ -203,9 +204,6 @@ export class TreeGrower {
     features: Int32Array,
   ): Pending[] {
     const b = this.exec.board;
-    // which children get a histogram is decided before partitioning (row counts are not known yet):
-    // the one with the smaller hessian sum is built, its sibling derived from the parent's histogram
-    const plan: { lOk: boolean; rOk: boolean; lSlot: number; rSlot: number }[] = [];
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
       const s = p.split;
@@ -216,6 +214,15 @@ export class TreeGrower {
       b.lut[lb] = s.defaultLeft ? 1 : 0;
       b.lut.fill(1, lb + 1, lb + 1 + s.bin);
       b.lut.fill(0, lb + 1 + s.bin, lb + 256);
+    }
+    b.ctrl[CTRL_NODES] = batch.length;
+    this.exec.run(OP_SPLIT);
+    // the child with fewer rows gets its histogram built, its sibling is the parent's minus it
+    // (sums are exact, so which one is built does not change the model)
+    const plan: { lOk: boolean; rOk: boolean; lSlot: number; rSlot: number }[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i];
+      const s = p.split;
       const depth = p.depth + 1;
       const lOk = this.canSplit(depth, s.hl);
       const rOk = this.canSplit(depth, s.hr);
@@ -225,7 +232,8 @@ export class TreeGrower {
       let lSlot = -1;
       let rSlot = -1;
       if (lOk && rOk) {
-        const smallLeft = s.hl <= s.hr;
+        const nl = leftCount(b, i);
+        const smallLeft = nl <= p.end - p.start - nl;
         const small = this.takeSlot();
         const big = p.slot >= 0 ? p.slot : this.takeSlot();
         if (p.slot >= 0) sib = p.slot;
@@ -250,8 +258,7 @@ export class TreeGrower {
       b.nodeSib[i] = sib;
       plan.push({ lOk, rOk, lSlot, rSlot });
     }
-    b.ctrl[CTRL_NODES] = batch.length;
-    this.exec.run(OP_SPLIT);
+    this.exec.run(OP_CHILDREN);
     this.exec.run(OP_FINISH);
 
     const out: Pending[] = [];

@@ -21,6 +21,7 @@ import {
   OP_FINISH,
   OP_SCATTER,
   OP_LOSS,
+  OP_CHILDREN,
   scratchBytes,
 } from './board';
 
@@ -47,6 +48,8 @@ export function runOp(b: Board, op: number, t: number): void {
     case OP_SPLIT:
       if (b.spec.threads === 1) partitionInPlace(b);
       else partitionSplit(b, t);
+      return;
+    case OP_CHILDREN:
       childHistograms(b, t);
       return;
     case OP_FINISH:
@@ -373,15 +376,10 @@ function scatter(b: Board, t: number): void {
   }
 }
 
-/** Adds delta to the margins in row order, then recomputes the gradient pairs (this thread's chunks). */
+/** Adds delta to the margins, then recomputes the gradient pairs (this thread's share of the rows). */
 function update(b: Board, t: number): void {
-  const T = b.spec.threads;
-  const n = b.spec.rows;
-  const chunks = Math.ceil(n / LOSS_CHUNK);
-  for (let c = t; c < chunks; c += T) {
-    const a = c * LOSS_CHUNK;
-    updateRows(b, a, Math.min(n, a + LOSS_CHUNK));
-  }
+  const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
+  updateRows(b, a, z);
 }
 
 /**

@@ -33,8 +33,9 @@ export interface GbdtParams {
    * Report the training loss and AUC (and the validation AUC) every this many iterations and at the
    * last one; in between `train_loss` is NaN. The validation loss is computed every iteration when a
    * validation set is given (early stopping needs it). 0 = no training metrics at all: the fastest
-   * setting, like XGBoost without an eval set. AUC needs a sort of all margins (about 0.1 s per
-   * million rows), the training loss a log per row.
+   * setting, like XGBoost without an eval set. The training AUC is exact up to 131,072 rows and
+   * beyond that taken over an evenly spaced sample of that many rows (an exact AUC sorts all margins);
+   * the training loss is always over all rows.
    */
   eval_every: number;
 }

@@ -82,6 +82,28 @@ function lossOf(b: Board): number {
   return s / b.spec.rows;
 }
 
+/** Training rows the progress AUC looks at, at most (an evenly spaced sample beyond). */
+export const PROGRESS_AUC_ROWS = 1 << 17;
+
+/**
+ * The training AUC of the progress events: exact up to PROGRESS_AUC_ROWS rows, else over every k-th
+ * row (a fixed sample, so the curve is smooth). On 720k rows the exact AUC's sort took 20 ms per
+ * report, 0.4 s of a 200-round fit.
+ */
+function progressAuc(y: Uint8Array): (margin: Float64Array) => number {
+  const n = y.length;
+  if (n <= PROGRESS_AUC_ROWS) return (margin) => auc(margin, y);
+  const stride = Math.ceil(n / PROGRESS_AUC_ROWS);
+  const m = Math.ceil(n / stride);
+  const ys = new Uint8Array(m);
+  for (let i = 0; i < m; i++) ys[i] = y[i * stride];
+  const ms = new Float64Array(m);
+  return (margin) => {
+    for (let i = 0; i < m; i++) ms[i] = margin[i * stride];
+    return auc(ms, ys);
+  };
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function trainGbdt(
@@ -129,6 +151,7 @@ async function boost(
     learningRate: p.learning_rate,
     split: { lambda: p.lambda, alpha: p.alpha, gamma: p.gamma, minChildWeight: p.min_child_weight },
   });
+  const trainAuc = progressAuc(b.y);
   const master = new Rng(p.seed);
   const rowRng = master.fork(1);
   const colRng = master.fork(2);
@@ -153,7 +176,7 @@ async function boost(
     if (measured) {
       exec.run(OP_LOSS);
       event.train_loss = lossOf(b);
-      event.train_auc = auc(b.margin, b.y);
+      event.train_auc = trainAuc(b.margin);
     }
     if (valid && validMargin) {
       addMargins(packForest(buildForest([tree], 0)), valid.X.data, valid.X.rows, valid.X.cols, validMargin);

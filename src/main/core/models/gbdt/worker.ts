@@ -4,7 +4,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WasmMemory } from './wasm-api';
-import { Board, type BoardSpec, CTRL_DONE, CTRL_ERROR, CTRL_OP, CTRL_SEQ, OP_EXIT } from './board';
+import {
+  Board,
+  type BoardSpec,
+  CTRL_DONE,
+  CTRL_ERROR,
+  CTRL_OP,
+  CTRL_SEQ,
+  OP_EXIT,
+  waitForChange,
+} from './board';
 import { runOp } from './kernels';
 
 const { spec, memory, thread } = workerData as { spec: BoardSpec; memory: WasmMemory; thread: number };
@@ -14,7 +23,7 @@ let seen = Atomics.load(ctrl, CTRL_SEQ);
 parentPort?.postMessage('ready');
 
 for (;;) {
-  Atomics.wait(ctrl, CTRL_SEQ, seen);
+  waitForChange(ctrl, CTRL_SEQ, seen, Infinity);
   seen = Atomics.load(ctrl, CTRL_SEQ);
   const op = ctrl[CTRL_OP];
   if (op === OP_EXIT) break;
