@@ -18,9 +18,6 @@ function classIndices(y: ArrayLike<number>): [Int32Array, Int32Array] {
   return [neg, pos];
 }
 
-/** Ascending copy (parts are returned in row order, so downstream code sees a stable order). */
-const sorted = (a: Int32Array) => a.slice().sort();
-
 /**
  * `testSize` of the rows (rounded per class, at least one of each class that has two or more rows)
  * go to `test`, the rest to `train`. Both index arrays are ascending. `stratify: false` (config
@@ -34,16 +31,24 @@ export function stratifiedSplit(
 ): { train: Int32Array; test: Int32Array } {
   if (!(testSize > 0 && testSize < 1)) throw new Error(`testSize must be in (0, 1), got ${testSize}`);
   const rng = new Rng(seed);
-  const train: number[] = [];
-  const test: number[] = [];
+  const inTest = new Uint8Array(y.length);
+  let tests = 0;
   const groups = stratify ? classIndices(y) : [Int32Array.from({ length: y.length }, (_, i) => i)];
   for (const idx of groups) {
     const perm = rng.shuffle(idx.slice());
     let nTest = Math.round(perm.length * testSize);
     if (perm.length >= 2) nTest = Math.min(perm.length - 1, Math.max(1, nTest));
-    for (let i = 0; i < perm.length; i++) (i < nTest ? test : train).push(perm[i]);
+    for (let i = 0; i < nTest; i++) inTest[perm[i]] = 1;
+    tests += nTest;
   }
-  return { train: sorted(Int32Array.from(train)), test: sorted(Int32Array.from(test)) };
+  // both parts in ascending row order, collected in one pass instead of sorted
+  const train = new Int32Array(y.length - tests);
+  const test = new Int32Array(tests);
+  for (let i = 0, a = 0, b = 0; i < y.length; i++) {
+    if (inTest[i]) test[b++] = i;
+    else train[a++] = i;
+  }
+  return { train, test };
 }
 
 /** k stratified folds: every row is in exactly one fold's `valid`; each class is spread evenly. */

@@ -48,10 +48,25 @@ export interface SerializedFeaturePipeline {
   columns: string[];
 }
 
-function columnText(c: Column): (string | null)[] {
-  if (c.kind === 'categorical') return c.values;
-  return Array.from(c.values, (v) => (Number.isNaN(v) ? null : String(v)));
+/** The column's values as text (null = missing), of the rows in `rows` (all rows when absent). */
+function columnText(c: Column, rows?: ArrayLike<number>): (string | null)[] {
+  const text = (v: string | number | null) =>
+    typeof v === 'number' ? (Number.isNaN(v) ? null : String(v)) : v;
+  if (!rows) return c.kind === 'categorical' ? c.values : Array.from(c.values, text);
+  const out = new Array<string | null>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = text(c.values[rows[i]]);
+  return out;
 }
+
+function numericValues(values: Float64Array, rows?: ArrayLike<number>): Float64Array {
+  if (!rows) return values;
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]];
+  return out;
+}
+
+/** Rows per block of `transform`: the block's slice of the output stays in cache while columns fill it. */
+const TRANSFORM_BLOCK = 2048;
 
 function checkNames(key: string, names: readonly string[], available: readonly string[]): void {
   for (const n of names) {
@@ -71,12 +86,14 @@ export class FeaturePipeline {
     private readonly columns: string[],
   ) {}
 
+  /** Fits on the rows of `table` listed in `options.rows` (all rows when absent). */
   static fit(
     table: Table,
     _y: Uint8Array,
     features: FeaturesConfig,
-    options: { forAlgorithm: Algorithm },
+    options: { forAlgorithm: Algorithm; rows?: ArrayLike<number> },
   ): FeaturePipeline {
+    const rows = options.rows;
     const algorithm = options.forAlgorithm;
     const trees = algorithm === 'gbdt';
     const available = table.columns.map((c) => c.name);
@@ -93,7 +110,7 @@ export class FeaturePipeline {
     const standardise = !trees && features.scaling === 'standard';
     const steps: Step[] = inputs.map((c): Step => {
       if (c.kind === 'categorical' || (listed ?? []).includes(c.name)) {
-        const text = columnText(c);
+        const text = columnText(c, rows);
         const categories = fitCategories(text, features.categorical.orders[c.name]);
         const encoding = trees ? 'ordinal' : features.categorical.encoding;
         let scale: CategoricalStep['scale'] = null;
@@ -103,7 +120,9 @@ export class FeaturePipeline {
         }
         return { name: c.name, type: 'category', categories, encoding, scale };
       }
-      const values = c.values;
+      if (!impute && !standardise)
+        return { name: c.name, type: 'number', impute: null, indicator: false, scale: null };
+      const values = numericValues(c.values, rows);
       const hasNaN = values.some((v) => Number.isNaN(v));
       const fill = !impute
         ? null
@@ -176,51 +195,68 @@ export class FeaturePipeline {
     };
   }
 
-  transform(table: Table): DenseMatrix {
-    const rows = table.rows;
+  /** The model matrix of `rows` of `table` (all rows when absent), in that order. */
+  transform(table: Table, rows?: ArrayLike<number>): DenseMatrix {
+    const n = rows ? rows.length : table.rows;
     const cols = this.columns.length;
-    const data = new Float32Array(rows * cols);
+    const data = new Float32Array(n * cols);
     const byName = new Map(table.columns.map((c) => [c.name, c]));
-    let j = 0;
-    const indicators: { src: Float64Array }[] = [];
-    for (const s of this.steps) {
+    const columnOf = (s: Step) => {
       const c = byName.get(s.name);
       if (!c) throw new Error(`transform: the table has no column ${s.name}`);
-      if (s.type === 'number') {
-        if (c.kind !== 'numeric') throw new Error(`transform: column ${s.name} must be numeric`);
-        const v = c.values;
-        const fill = s.impute;
-        const m = s.scale?.mean ?? 0;
-        const sd = s.scale?.std ?? 1;
-        for (let r = 0; r < rows; r++) {
-          let x = v[r];
-          if (Number.isNaN(x) && fill !== null) x = fill;
-          data[r * cols + j] = (x - m) / sd;
+      if (s.type === 'number' && c.kind !== 'numeric')
+        throw new Error(`transform: column ${s.name} must be numeric`);
+      return c;
+    };
+    // categoricals become codes once (a Map lookup per row); then every block fills all columns
+    const sources = this.steps.map((s) => {
+      const c = columnOf(s);
+      if (s.type === 'number') return (c as { values: Float64Array }).values;
+      const code = categoryCoder(s.categories);
+      const text = columnText(c, rows);
+      const codes = new Int32Array(n);
+      for (let r = 0; r < n; r++) codes[r] = code(text[r]);
+      return codes;
+    });
+    for (let r0 = 0; r0 < n; r0 += TRANSFORM_BLOCK) {
+      const r1 = Math.min(n, r0 + TRANSFORM_BLOCK);
+      let j = 0;
+      this.steps.forEach((s, k) => {
+        if (s.type === 'number') {
+          const v = sources[k] as Float64Array;
+          const fill = s.impute;
+          const m = s.scale?.mean ?? 0;
+          const sd = s.scale?.std ?? 1;
+          for (let r = r0; r < r1; r++) {
+            let x = v[rows ? rows[r] : r];
+            if (Number.isNaN(x) && fill !== null) x = fill;
+            data[r * cols + j] = (x - m) / sd;
+          }
+          j++;
+          return;
         }
-        if (s.indicator) indicators.push({ src: v });
-        j++;
-      } else {
-        const text = columnText(c);
-        const code = categoryCoder(s.categories);
+        const codes = sources[k] as Int32Array;
         if (s.encoding === 'onehot') {
-          for (let r = 0; r < rows; r++) {
-            const k = code(text[r]);
-            if (k >= 0) data[r * cols + j + k] = 1;
+          for (let r = r0; r < r1; r++) {
+            const c = codes[r];
+            if (c >= 0) data[r * cols + j + c] = 1;
           }
           j += s.categories.length;
         } else {
           const m = s.scale?.mean ?? 0;
           const sd = s.scale?.std ?? 1;
-          for (let r = 0; r < rows; r++) data[r * cols + j] = (code(text[r]) - m) / sd;
+          for (let r = r0; r < r1; r++) data[r * cols + j] = (codes[r] - m) / sd;
           j++;
         }
-      }
+      });
+      this.steps.forEach((s, k) => {
+        if (s.type !== 'number' || !s.indicator) return;
+        const v = sources[k] as Float64Array;
+        for (let r = r0; r < r1; r++) data[r * cols + j] = Number.isNaN(v[rows ? rows[r] : r]) ? 1 : 0;
+        j++;
+      });
     }
-    for (const { src } of indicators) {
-      for (let r = 0; r < rows; r++) data[r * cols + j] = Number.isNaN(src[r]) ? 1 : 0;
-      j++;
-    }
-    return { rows, cols, data, columns: [...this.columns] };
+    return { rows: n, cols, data, columns: [...this.columns] };
   }
 
   /** Scoring-time transform of raw records; throws RecordError naming the record and field. */

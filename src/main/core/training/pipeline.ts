@@ -10,7 +10,7 @@ import type { FrameworkConfig } from '../../../shared/config/schema';
 import { appVersion } from '../app/version';
 import { ModelBundle, sha256, writeBundle } from '../bundle/bundle';
 import { configFromSnapshot, sha256Hex } from '../config/load';
-import { loadDataset, stratifiedSplit, takeRows, type Dataset } from '../data';
+import { loadDataset, stratifiedSplit, type Dataset } from '../data';
 import { chooseThreshold, evaluate, type EvaluationReport } from '../evaluation';
 import { FeaturePipeline, smote } from '../features';
 import { createEstimator } from '../models/factory';
@@ -191,15 +191,15 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   });
   const { splits, pipeline, X } = await timed('features', () => {
     const splits = makeSplits(ds.y, config);
-    const fitTable = takeRows(ds.table, splits.fit.idx);
-    const pipeline = FeaturePipeline.fit(fitTable, splits.fit.y, config.features, {
+    const pipeline = FeaturePipeline.fit(ds.table, splits.fit.y, config.features, {
       forAlgorithm: algorithm,
+      rows: splits.fit.idx,
     });
     const X = {
-      fit: pipeline.transform(fitTable),
-      calibration: splits.calibration ? pipeline.transform(takeRows(ds.table, splits.calibration.idx)) : null,
-      valid: splits.valid ? pipeline.transform(takeRows(ds.table, splits.valid.idx)) : null,
-      test: pipeline.transform(takeRows(ds.table, splits.test.idx)),
+      fit: pipeline.transform(ds.table, splits.fit.idx),
+      calibration: splits.calibration ? pipeline.transform(ds.table, splits.calibration.idx) : null,
+      valid: splits.valid ? pipeline.transform(ds.table, splits.valid.idx) : null,
+      test: pipeline.transform(ds.table, splits.test.idx),
     };
     return { splits, pipeline, X };
   });
