@@ -1,10 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../core/config/load';
-import { describeDataset, formatSummary, previewRows } from '../../core/data/describe';
 import { DataError } from '../../core/data/errors';
-import { generateSample } from '../../core/data/generate';
-import { loadDataset } from '../../core/data/load';
 import { CliError } from '../errors';
 
 function positiveInt(name: string, min: number) {
@@ -39,7 +36,8 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed', positiveInt('--seed', 0), 0)
     .requiredOption('--out <dir>', 'output folder (created if missing)')
     .option('--json', 'print the summary as JSON')
-    .action((opts: { companies: number; seed: number; out: string; json?: boolean }) => {
+    .action(async (opts: { companies: number; seed: number; out: string; json?: boolean }) => {
+      const { generateSample } = await import('../../core/data/generate');
       const outDir = path.resolve(opts.out);
       let info;
       try {
@@ -71,6 +69,9 @@ export function register(program: Command): void {
     .option('--random-state <n>', 'override data.random_state', positiveInt('--random-state', 0))
     .option('--set <key=value>', 'override any config key (repeatable)', collect, [])
     .action(async (opts: DescribeOptions) => {
+      // the data layer (DuckDB) loads only for the commands that read data: `mlsys` starts faster
+      const { loadDataset } = await import('../../core/data/load');
+      const { describeDataset, formatSummary, previewRows } = await import('../../core/data/describe');
       try {
         const resolved = await loadConfig(opts.config, {
           overrides: { dataDir: opts.dataDir, randomState: opts.randomState, set: opts.set },

@@ -1,12 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readBundle, ModelBundle } from '../../core/bundle/bundle';
+import type { ModelBundle } from '../../core/bundle/bundle';
 import { loadConfig } from '../../core/config/load';
-import { loadDataset, takeRows } from '../../core/data';
 import { evaluate } from '../../core/evaluation';
 import { Registry } from '../../core/registry';
-import { makeSplits } from '../../core/training/pipeline';
 import { CliError } from '../errors';
 import { formatMetricsTable } from '../metrics-table';
 import { overridesFrom } from './train';
@@ -62,6 +60,9 @@ export function register(program: Command): void {
       if (opts.split !== 'test' && opts.split !== 'all')
         throw new CliError(`--split: expected test or all, got "${opts.split}"`, 2);
       const { config } = await loadConfig(opts.config, { overrides: overridesFrom(opts) });
+      const { readBundle, ModelBundle } = await import('../../core/bundle/bundle');
+      const { loadDataset, takeRows } = await import('../../core/data');
+      const { makeSplits } = await import('../../core/training/pipeline');
       let bundle: ModelBundle;
       let source: string;
       if (opts.model) {

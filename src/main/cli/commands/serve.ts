@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { ServingSchema } from '../../../shared/config/schema';
 import { loadConfig } from '../../core/config/load';
 import { resolveRegistryDir } from '../../core/registry';
-import { createChampionSource } from '../../core/serving/champion-source';
-import { createScoringApp, type ScoringApp } from '../../core/serving';
+import type { ScoringApp } from '../../core/serving';
 import { CliError } from '../errors';
 import { parseNumberOption } from './train';
 
@@ -39,6 +38,9 @@ export async function startServe(
     : { ...ServingSchema.parse({}), model_registry_path: resolveRegistryDir(opts.registryPath) };
   const host = opts.host ?? serving.host;
   const modelName = opts.modelName ?? serving.model_name;
+  // Express and the scoring app load only when serving
+  const { createChampionSource } = await import('../../core/serving/champion-source');
+  const { createScoringApp } = await import('../../core/serving');
   const source = createChampionSource(serving.model_registry_path, modelName);
   const scoring = createScoringApp({
     source,
