@@ -1,9 +1,10 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../../core/config/load';
 import { Registry } from '../../core/registry';
-import { runTrainingInWorker } from '../../core/training/runner';
+import { runTrainingInWorker, startTrainingWorker } from '../../core/training/runner';
 import { createQueuedRun, mirrorToMlflowIfConfigured, recordRunResult } from '../../core/training/record';
 import { CancelledError } from '../../core/models/types';
 import { CliError } from '../errors';
@@ -88,96 +89,107 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress output')
     .action(async (opts: TrainOptions) => {
-      const overrides = overridesFrom(opts);
-      let resolved = await loadConfig(opts.config, { overrides });
-      if ((overrides.calibrationSize ?? 0) > 0 && resolved.config.model.calibration === 'none') {
-        // asking for a calibration holdout means calibrating: isotonic, as the original CLI did
-        resolved = await loadConfig(opts.config, {
-          overrides: { ...overrides, set: ['model.calibration=isotonic', ...(overrides.set ?? [])] },
-        });
-      }
-      const config = resolved.config;
-      const registry = Registry.open(config.serving.model_registry_path);
+      // the worker boots (imports DuckDB and the learners) while the config and registry load
+      const worker = startTrainingWorker();
       try {
-        const run = createQueuedRun(registry, resolved, { name: opts.name, status: 'running' });
-        const reporter = createProgressReporter(opts.progress && !opts.json);
-        const handle = runTrainingInWorker(
-          {
-            run_id: run.id,
-            config_yaml: resolved.yaml,
-            out_dir: path.join(config.artifacts_path, run.id),
-            base_dir: process.cwd(),
-          },
-          {
-            onProgress: (p) => reporter.update(p),
-            onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
-          },
-        );
-        let interrupts = 0;
-        const onSigint = () => {
-          interrupts++;
-          if (interrupts === 1) {
-            process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)\n');
-            handle.cancel();
-          } else {
-            process.exit(130);
-          }
-        };
-        process.on('SIGINT', onSigint);
-        let result;
-        try {
-          result = await handle.result;
-        } catch (err) {
-          reporter.stop();
-          const cancelled = err instanceof CancelledError;
-          const message = err instanceof Error ? err.message : String(err);
-          registry.setRunStatus(run.id, cancelled ? 'cancelled' : 'failed', { error: message });
-          await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
-          throw new CliError(`run ${run.id} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
-        } finally {
-          process.off('SIGINT', onSigint);
-        }
-        reporter.stop();
-        const outcome = recordRunResult(registry, run.id, resolved, result);
-        registry.setRunStatus(run.id, 'succeeded');
-        await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
-        if (opts.output) {
-          mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
-          copyFileSync(result.bundle_path, opts.output);
-        }
-        if (opts.json) {
-          console.log(
-            JSON.stringify(
-              {
-                run_id: run.id,
-                bundle: result.bundle_path,
-                bundle_sha256: result.bundle_sha256,
-                metrics: result.metrics,
-                seconds: result.seconds,
-                model: {
-                  name: outcome.version.name,
-                  version: outcome.version.version,
-                  promoted: outcome.promoted,
-                  reason: outcome.reason,
-                },
-              },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        console.log(
-          `run ${run.id} succeeded (${config.model.algorithm}, ${result.seconds.total?.toFixed(1) ?? '?'} s)`,
-        );
-        console.log(formatMetricsTable(result.metrics));
-        console.log(`bundle     ${result.bundle_path}${opts.output ? ` (copied to ${opts.output})` : ''}`);
-        console.log(`sha256     ${result.bundle_sha256}`);
-        console.log(
-          `registered ${outcome.version.name} v${outcome.version.version} — ${outcome.promoted ? 'now the champion' : 'not promoted'}: ${outcome.reason}`,
-        );
+        await train(opts, worker);
       } finally {
-        registry.close();
+        void worker.terminate();
       }
     });
+}
+
+async function train(opts: TrainOptions, worker: Worker): Promise<void> {
+  const overrides = overridesFrom(opts);
+  let resolved = await loadConfig(opts.config, { overrides });
+  if ((overrides.calibrationSize ?? 0) > 0 && resolved.config.model.calibration === 'none') {
+    // asking for a calibration holdout means calibrating: isotonic, as the original CLI did
+    resolved = await loadConfig(opts.config, {
+      overrides: { ...overrides, set: ['model.calibration=isotonic', ...(overrides.set ?? [])] },
+    });
+  }
+  const config = resolved.config;
+  const registry = Registry.open(config.serving.model_registry_path);
+  try {
+    const run = createQueuedRun(registry, resolved, { name: opts.name, status: 'running' });
+    const reporter = createProgressReporter(opts.progress && !opts.json);
+    const handle = runTrainingInWorker(
+      {
+        run_id: run.id,
+        config_yaml: resolved.yaml,
+        out_dir: path.join(config.artifacts_path, run.id),
+        base_dir: process.cwd(),
+      },
+      {
+        onProgress: (p) => reporter.update(p),
+        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+      },
+      { worker },
+    );
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)\n');
+        handle.cancel();
+      } else {
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    let result;
+    try {
+      result = await handle.result;
+    } catch (err) {
+      reporter.stop();
+      const cancelled = err instanceof CancelledError;
+      const message = err instanceof Error ? err.message : String(err);
+      registry.setRunStatus(run.id, cancelled ? 'cancelled' : 'failed', { error: message });
+      await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
+      throw new CliError(`run ${run.id} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    reporter.stop();
+    const outcome = recordRunResult(registry, run.id, resolved, result);
+    registry.setRunStatus(run.id, 'succeeded');
+    await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
+    if (opts.output) {
+      mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
+      copyFileSync(result.bundle_path, opts.output);
+    }
+    if (opts.json) {
+      console.log(
+        JSON.stringify(
+          {
+            run_id: run.id,
+            bundle: result.bundle_path,
+            bundle_sha256: result.bundle_sha256,
+            metrics: result.metrics,
+            seconds: result.seconds,
+            model: {
+              name: outcome.version.name,
+              version: outcome.version.version,
+              promoted: outcome.promoted,
+              reason: outcome.reason,
+            },
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    console.log(
+      `run ${run.id} succeeded (${config.model.algorithm}, ${result.seconds.total?.toFixed(1) ?? '?'} s)`,
+    );
+    console.log(formatMetricsTable(result.metrics));
+    console.log(`bundle     ${result.bundle_path}${opts.output ? ` (copied to ${opts.output})` : ''}`);
+    console.log(`sha256     ${result.bundle_sha256}`);
+    console.log(
+      `registered ${outcome.version.name} v${outcome.version.version} — ${outcome.promoted ? 'now the champion' : 'not promoted'}: ${outcome.reason}`,
+    );
+  } finally {
+    registry.close();
+  }
 }

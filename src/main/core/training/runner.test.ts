@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../models/types';
-import { runTrainingInWorker, WorkerCrashError } from './runner';
+import { runTrainingInWorker, startTrainingWorker, WorkerCrashError } from './runner';
 
 const entry = { url: import.meta.url, source: './fixtures/fake-worker', built: 'fake-worker' };
 const job = (mode: string) => ({ run_id: 'r1', config_yaml: mode, out_dir: '/tmp', base_dir: '/tmp' });
@@ -22,6 +22,21 @@ describe('runTrainingInWorker', () => {
   it('reports a worker that exits', async () => {
     await expect(runTrainingInWorker(job('exit'), {}, { entry }).result).rejects.toThrow(
       /exited unexpectedly \(code 3\)/,
+    );
+  });
+
+  it('runs the job on a worker started ahead of it', async () => {
+    const worker = startTrainingWorker({ entry });
+    await new Promise((r) => setTimeout(r, 200)); // booted and waiting for its job
+    const h = runTrainingInWorker(job('ok'), {}, { worker });
+    await expect(h.result).resolves.toMatchObject({ run_id: 'r1' });
+  });
+
+  it('fails the run (no hang, no unhandled error) when a worker started ahead died before its job', async () => {
+    const worker = startTrainingWorker({ entry, argv: ['--exit-at-boot'] });
+    await new Promise<void>((r) => worker.once('exit', () => r()));
+    await expect(runTrainingInWorker(job('ok'), {}, { worker }).result).rejects.toThrow(
+      /exited unexpectedly \(code 4\)/,
     );
   });
 

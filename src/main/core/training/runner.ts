@@ -29,18 +29,52 @@ export class WorkerCrashError extends Error {
   }
 }
 
+const TRAINING_WORKER = { source: './worker', built: 'training-worker' };
+
 /**
- * Runs one training job in its own worker thread. A throw, a crash or running out of memory inside
+ * Starts a training worker before its job is known: it loads its modules (DuckDB, the learners) while
+ * the caller reads the config and opens the registry. Hand it to runTrainingInWorker, or terminate it.
+ */
+export function startTrainingWorker(
+  options: {
+    maxOldGenerationSizeMb?: number;
+    entry?: { url: string; source: string; built: string };
+    argv?: string[];
+  } = {},
+): Worker {
+  const entry = options.entry ?? { url: import.meta.url, ...TRAINING_WORKER };
+  const worker = startWorker(entry.url, entry.source, entry.built, {
+    argv: options.argv,
+    resourceLimits: options.maxOldGenerationSizeMb
+      ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb }
+      : undefined,
+  });
+  // a worker that dies before it gets its job: remembered for runTrainingInWorker (and no unhandled 'error')
+  worker.on('error', (err) => earlyEnds.set(worker, `Training worker crashed: ${err.message}`));
+  worker.on('exit', (code) => {
+    if (!earlyEnds.has(worker)) earlyEnds.set(worker, `Training worker exited unexpectedly (code ${code})`);
+  });
+  return worker;
+}
+
+const earlyEnds = new WeakMap<Worker, string>();
+
+/**
+ * Runs one training job in its own worker thread (`options.worker`, from startTrainingWorker, or a new one). A throw, a crash or running out of memory inside
  * the worker rejects `result` with the reason; the host process keeps running.
  */
 export function runTrainingInWorker(
   job: Omit<TrainingJob, 'cancel_flag'>,
   callbacks: RunCallbacks = {},
-  options: { maxOldGenerationSizeMb?: number; entry?: { url: string; source: string; built: string } } = {},
+  options: {
+    maxOldGenerationSizeMb?: number;
+    entry?: { url: string; source: string; built: string };
+    worker?: Worker;
+  } = {},
 ): RunHandle {
   const flagBuffer = new SharedArrayBuffer(4);
   const flag = new Int32Array(flagBuffer);
-  const entry = options.entry ?? { url: import.meta.url, source: './worker', built: 'training-worker' };
+  const entry = options.entry ?? { url: import.meta.url, ...TRAINING_WORKER };
   let worker: Worker | undefined;
   let settled = false;
   let cancelled = false;
@@ -54,13 +88,21 @@ export function runTrainingInWorker(
       void worker?.terminate();
     };
     try {
-      worker = startWorker(entry.url, entry.source, entry.built, {
-        resourceLimits: options.maxOldGenerationSizeMb
-          ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb }
-          : undefined,
-      });
+      worker =
+        options.worker ??
+        startWorker(entry.url, entry.source, entry.built, {
+          resourceLimits: options.maxOldGenerationSizeMb
+            ? { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb }
+            : undefined,
+        });
     } catch (err) {
       reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    const ended = earlyEnds.get(worker);
+    if (ended) {
+      settled = true;
+      reject(new WorkerCrashError(ended));
       return;
     }
     worker.on('message', (msg: WorkerToHost) => {
