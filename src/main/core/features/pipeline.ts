@@ -195,11 +195,16 @@ export class FeaturePipeline {
     };
   }
 
-  /** The model matrix of `rows` of `table` (all rows when absent), in that order. */
-  transform(table: Table, rows?: ArrayLike<number>): DenseMatrix {
+  /**
+   * The model matrix of `rows` of `table` (all rows when absent), in that order. `shared`: over a
+   * SharedArrayBuffer, so that a multi-threaded learner's threads can read it without a copy.
+   */
+  transform(table: Table, rows?: ArrayLike<number>, options: { shared?: boolean } = {}): DenseMatrix {
     const n = rows ? rows.length : table.rows;
     const cols = this.columns.length;
-    const data = new Float32Array(n * cols);
+    const data = options.shared
+      ? new Float32Array(new SharedArrayBuffer(4 * n * cols))
+      : new Float32Array(n * cols);
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const columnOf = (s: Step) => {
       const c = byName.get(s.name);

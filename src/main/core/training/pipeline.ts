@@ -196,7 +196,7 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
       rows: splits.fit.idx,
     });
     const X = {
-      fit: pipeline.transform(ds.table, splits.fit.idx),
+      fit: pipeline.transform(ds.table, splits.fit.idx, { shared: algorithm === 'gbdt' }),
       calibration: splits.calibration ? pipeline.transform(ds.table, splits.calibration.idx) : null,
       valid: splits.valid ? pipeline.transform(ds.table, splits.valid.idx) : null,
       test: pipeline.transform(ds.table, splits.test.idx),

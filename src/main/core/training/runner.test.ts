@@ -52,8 +52,12 @@ describe('runTrainingInWorker', () => {
   });
 
   it('lets the loading step finish instead of terminating the worker inside it', async () => {
-    const h = runTrainingInWorker(job('slow-loading'), {}, { entry });
-    setTimeout(() => h.cancel(50), 200);
+    // cancel once the worker reports it is loading (a fixed delay races a slow worker start-up)
+    const h = runTrainingInWorker(
+      job('slow-loading'),
+      { onProgress: (p) => p.stage === 'loading' && setTimeout(() => h.cancel(50), 100) },
+      { entry },
+    );
     await expect(h.result).rejects.toThrow('stopped after loading');
     await expect(h.result).rejects.toBeInstanceOf(CancelledError);
   });

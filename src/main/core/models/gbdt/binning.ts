@@ -124,18 +124,30 @@ export function binOf(cuts: Float32Array, v: number): number {
 }
 
 /**
- * Fills the row-major and column-major bin matrices (rows × cols each). Cuts are padded to 255
- * entries with +Infinity so the search is a fixed, branch-free 8-step descent.
+ * Cut points padded to 255 entries with +Infinity per feature (`padded[f * 256 ..]`), so the search in
+ * binRows is a fixed, branch-free 8-step descent, and the real cut count per feature.
  */
-export function binMatrix(X: DenseMatrix, cuts: BinCuts, rowMajor: Uint8Array, colMajor: Uint8Array): void {
-  const { rows, cols, data } = X;
-  const padded = new Float32Array(cols * 256).fill(Infinity);
-  const count = new Int32Array(cols);
-  for (let f = 0; f < cols; f++) {
+export function padCuts(cuts: BinCuts, padded: Float32Array, count: Int32Array): void {
+  padded.fill(Infinity);
+  for (let f = 0; f < cuts.cuts.length; f++) {
     padded.set(cuts.cuts[f], f * 256);
     count[f] = cuts.cuts[f].length;
   }
-  for (let r = 0; r < rows; r++) {
+}
+
+/** Fills rows r0..r1 of the row-major and column-major bin matrices (`rows` × `cols` each). */
+export function binRows(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  padded: Float32Array,
+  count: Int32Array,
+  rowMajor: Uint8Array,
+  colMajor: Uint8Array,
+  r0: number,
+  r1: number,
+): void {
+  for (let r = r0; r < r1; r++) {
     const base = r * cols;
     for (let f = 0; f < cols; f++) {
       const v = data[base + f];
@@ -155,4 +167,12 @@ export function binMatrix(X: DenseMatrix, cuts: BinCuts, rowMajor: Uint8Array, c
       colMajor[f * rows + r] = b;
     }
   }
+}
+
+/** Fills the row-major and column-major bin matrices (rows × cols each) on this thread. */
+export function binMatrix(X: DenseMatrix, cuts: BinCuts, rowMajor: Uint8Array, colMajor: Uint8Array): void {
+  const padded = new Float32Array(X.cols * 256);
+  const count = new Int32Array(X.cols);
+  padCuts(cuts, padded, count);
+  binRows(X.data, X.rows, X.cols, padded, count, rowMajor, colMajor, 0, X.rows);
 }

@@ -50,6 +50,8 @@ export const OP_SCATTER = 10;
 export const OP_LOSS = 11;
 /** Build the histograms of the children marked in nodeHistL/R from this thread's partitioned rows. */
 export const OP_CHILDREN = 12;
+/** Bin this thread's share of the rows of `X` (shared memory) with the padded cuts. */
+export const OP_BIN = 13;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -92,6 +94,8 @@ function sizes(s: BoardSpec): [string, number][] {
     ['fparams', 8 * 4],
     ['ctrl', 4 * CTRL_LEN],
     ['scratch', T * scratchBytes(s.cols)],
+    ['cutsPadded', 4 * 256 * s.cols],
+    ['cutCount', 4 * s.cols],
   ];
 }
 
@@ -164,6 +168,11 @@ export class Board {
   readonly ptr: Record<string, number>;
   /** The wasm kernels over this memory, or null for the TS kernels. */
   readonly wasm: WasmKernels | null;
+  /** Cuts padded to 256 per feature, and the real counts (see binning.ts padCuts). */
+  readonly cutsPadded: Float32Array;
+  readonly cutCount: Int32Array;
+  /** The training matrix over shared memory while the threads bin it (OP_BIN), else null. */
+  X: Float32Array | null = null;
 
   constructor(
     readonly spec: BoardSpec,
@@ -211,6 +220,8 @@ export class Board {
     this.lossPart = f64('lossPart', Math.max(1, Math.ceil(n / LOSS_CHUNK)));
     this.fparams = f64('fparams', 4);
     this.ctrl = i32('ctrl', CTRL_LEN);
+    this.cutsPadded = new Float32Array(buf, offsets.cutsPadded, 256 * spec.cols);
+    this.cutCount = i32('cutCount', spec.cols);
   }
 }
 

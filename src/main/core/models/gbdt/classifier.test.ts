@@ -57,6 +57,17 @@ describe('GbdtClassifier', () => {
     expect(b.history()).toEqual(a.history());
   });
 
+  it('a matrix over shared memory is binned by all threads into the same model', async () => {
+    const shared = new Float32Array(new SharedArrayBuffer(train.X.data.byteLength));
+    shared.set(train.X.data);
+    const params = { n_estimators: 8, max_depth: 6, n_threads: 3 };
+    const a = new GbdtClassifier({ ...params, n_threads: 1 });
+    const b = new GbdtClassifier(params);
+    await a.fit(train.X, train.y);
+    await b.fit({ ...train.X, data: shared }, train.y);
+    expect(b.toJSON().trees).toEqual(a.toJSON().trees);
+  });
+
   it('builds identical leaf-wise models with 1 and 3 threads', async () => {
     const params = { n_estimators: 6, max_depth: 0, max_leaves: 12 };
     const a = new GbdtClassifier({ ...params, n_threads: 1 });

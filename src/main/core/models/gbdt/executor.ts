@@ -28,11 +28,12 @@ export class ThreadPoolExecutor implements Executor {
     private readonly workers: Worker[],
   ) {}
 
-  static async start(board: Board): Promise<ThreadPoolExecutor> {
+  /** `X`: the training matrix over shared memory, for threads to bin their rows (OP_BIN). */
+  static async start(board: Board, X?: Float32Array): Promise<ThreadPoolExecutor> {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let t = 1; t < board.spec.threads; t++) {
-      const w = startGbdtWorker({ spec: board.spec, memory: board.memory, thread: t });
+      const w = startGbdtWorker({ spec: board.spec, memory: board.memory, thread: t, X });
       workers.push(w);
       ready.push(
         new Promise<void>((resolve, reject) => {

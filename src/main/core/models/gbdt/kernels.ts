@@ -5,6 +5,7 @@
  * Gradients are quantised to multiples of 2^-k (see `gradientScale`) so every histogram sum is exact in
  * float64: results do not depend on the summation order, hence not on the number of threads.
  */
+import { binRows } from './binning';
 import { expNonPositive } from './exp';
 import {
   type Board,
@@ -22,6 +23,7 @@ import {
   OP_SCATTER,
   OP_LOSS,
   OP_CHILDREN,
+  OP_BIN,
   scratchBytes,
 } from './board';
 
@@ -52,6 +54,12 @@ export function runOp(b: Board, op: number, t: number): void {
     case OP_CHILDREN:
       childHistograms(b, t);
       return;
+    case OP_BIN: {
+      if (!b.X) throw new Error('OP_BIN without a shared matrix');
+      const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
+      binRows(b.X, b.spec.rows, b.spec.cols, b.cutsPadded, b.cutCount, b.binsRow, b.binsCol, a, z);
+      return;
+    }
     case OP_FINISH:
       if (b.spec.threads > 1) partitionCopy(b, t);
       finishChildren(b, t);

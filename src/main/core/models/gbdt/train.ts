@@ -10,8 +10,8 @@ import {
   type IterationEvent,
   type Labels,
 } from '../types';
-import { binMatrix, type BinCuts, computeCuts } from './binning';
-import { allocateMemory, Board, type BoardSpec, OP_LOSS, OP_SAMPLE, OP_UPDATE } from './board';
+import { type BinCuts, binRows, computeCuts, padCuts } from './binning';
+import { allocateMemory, Board, type BoardSpec, OP_BIN, OP_LOSS, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
 import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
 import { TreeGrower, type TreeNodes } from './grow';
@@ -120,13 +120,33 @@ export async function trainGbdt(
   const cuts = computeCuts(X, p.max_bin, p.seed);
   const spec = boardSpec(p, X.rows, X.cols, cuts);
   const board = new Board(spec, allocateMemory(spec));
-  binMatrix(X, cuts, board.binsRow, board.binsCol);
+  padCuts(cuts, board.cutsPadded, board.cutCount);
+  // a matrix over shared memory is binned by all threads, else by this one
+  const shared = spec.threads > 1 && X.data.buffer instanceof SharedArrayBuffer ? X.data : undefined;
+  if (!shared)
+    binRows(
+      X.data,
+      X.rows,
+      X.cols,
+      board.cutsPadded,
+      board.cutCount,
+      board.binsRow,
+      board.binsCol,
+      0,
+      X.rows,
+    );
   board.offsets.set(cuts.offsets);
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
-  const exec: Executor = spec.threads > 1 ? await ThreadPoolExecutor.start(board) : new LocalExecutor(board);
+  const exec: Executor =
+    spec.threads > 1 ? await ThreadPoolExecutor.start(board, shared) : new LocalExecutor(board);
   try {
+    if (shared) {
+      board.X = shared;
+      exec.run(OP_BIN);
+      board.X = null;
+    }
     return await boost(exec, cuts, X, p, options);
   } finally {
     await exec.close();

@@ -16,8 +16,14 @@ import {
 } from './board';
 import { runOp } from './kernels';
 
-const { spec, memory, thread } = workerData as { spec: BoardSpec; memory: WasmMemory; thread: number };
+const { spec, memory, thread, X } = workerData as {
+  spec: BoardSpec;
+  memory: WasmMemory;
+  thread: number;
+  X?: Float32Array;
+};
 const board = new Board(spec, memory);
+board.X = X ?? null;
 const ctrl = board.ctrl;
 let seen = Atomics.load(ctrl, CTRL_SEQ);
 parentPort?.postMessage('ready');
