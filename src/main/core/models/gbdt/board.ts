@@ -33,7 +33,10 @@ export const CTRL_NODES = 3;
 export const CTRL_TASKS = 4;
 export const CTRL_LEAVES = 5;
 export const CTRL_ERROR = 6;
-const CTRL_LEN = 8;
+/** Nodes whose best split OP_EVAL finds, and the number of allowed features. */
+export const CTRL_EVALS = 7;
+export const CTRL_FEATURES = 8;
+const CTRL_LEN = 10;
 
 export const OP_HISTOGRAM = 3;
 export const OP_REDUCE = 4;
@@ -52,6 +55,8 @@ export const OP_LOSS = 11;
 export const OP_CHILDREN = 12;
 /** Bin this thread's share of the rows of `X` (shared memory) with the padded cuts. */
 export const OP_BIN = 13;
+/** Best split of each node listed in evalSlot/evalG/evalH (nodes spread over the threads) into best*. */
+export const OP_EVAL = 14;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -91,7 +96,17 @@ function sizes(s: BoardSpec): [string, number][] {
     ['leafEnd', 4 * s.maxLeaves],
     ['leafValue', 8 * s.maxLeaves],
     ['lossPart', 8 * Math.max(1, Math.ceil(n / LOSS_CHUNK))],
-    ['fparams', 8 * 4],
+    ['fparams', 8 * 8],
+    ['features', 4 * s.cols],
+    ['evalSlot', 4 * 2 * s.maxBatch],
+    ['evalG', 8 * 2 * s.maxBatch],
+    ['evalH', 8 * 2 * s.maxBatch],
+    ['bestFeature', 4 * 2 * s.maxBatch],
+    ['bestBin', 4 * 2 * s.maxBatch],
+    ['bestDefaultLeft', 4 * 2 * s.maxBatch],
+    ['bestGain', 8 * 2 * s.maxBatch],
+    ['bestGL', 8 * 2 * s.maxBatch],
+    ['bestHL', 8 * 2 * s.maxBatch],
     ['ctrl', 4 * CTRL_LEN],
     ['scratch', T * scratchBytes(s.cols)],
     ['cutsPadded', 4 * 256 * s.cols],
@@ -161,8 +176,20 @@ export class Board {
   readonly leafEnd: Int32Array;
   readonly leafValue: Float64Array;
   readonly lossPart: Float64Array;
-  /** [scale_pos_weight, gradient quantisation scale]. */
+  /** [scale_pos_weight, gradient quantisation scale, lambda, alpha, gamma, min_child_weight]. */
   readonly fparams: Float64Array;
+  /** Features a split may use in this tree (CTRL_FEATURES of them). */
+  readonly features: Int32Array;
+  readonly evalSlot: Int32Array;
+  readonly evalG: Float64Array;
+  readonly evalH: Float64Array;
+  /** OP_EVAL's answer per node: feature (-1 = no split), bin, default left (0/1), gain, left sums. */
+  readonly bestFeature: Int32Array;
+  readonly bestBin: Int32Array;
+  readonly bestDefaultLeft: Int32Array;
+  readonly bestGain: Float64Array;
+  readonly bestGL: Float64Array;
+  readonly bestHL: Float64Array;
   readonly ctrl: Int32Array;
   /** Byte offset of each array in the memory (for wasm kernels). */
   readonly ptr: Record<string, number>;
@@ -218,7 +245,18 @@ export class Board {
     this.leafEnd = i32('leafEnd', spec.maxLeaves);
     this.leafValue = f64('leafValue', spec.maxLeaves);
     this.lossPart = f64('lossPart', Math.max(1, Math.ceil(n / LOSS_CHUNK)));
-    this.fparams = f64('fparams', 4);
+    this.fparams = f64('fparams', 8);
+    this.features = i32('features', spec.cols);
+    const e = 2 * spec.maxBatch;
+    this.evalSlot = i32('evalSlot', e);
+    this.evalG = f64('evalG', e);
+    this.evalH = f64('evalH', e);
+    this.bestFeature = i32('bestFeature', e);
+    this.bestBin = i32('bestBin', e);
+    this.bestDefaultLeft = i32('bestDefaultLeft', e);
+    this.bestGain = f64('bestGain', e);
+    this.bestGL = f64('bestGL', e);
+    this.bestHL = f64('bestHL', e);
     this.ctrl = i32('ctrl', CTRL_LEN);
     this.cutsPadded = new Float32Array(buf, offsets.cutsPadded, 256 * spec.cols);
     this.cutCount = i32('cutCount', spec.cols);

@@ -6,10 +6,13 @@
  */
 import type { BinCuts } from './binning';
 import {
+  CTRL_EVALS,
+  CTRL_FEATURES,
   CTRL_LEAVES,
   CTRL_NODES,
   CTRL_TASKS,
   OP_CHILDREN,
+  OP_EVAL,
   OP_FINISH,
   OP_HISTOGRAM,
   OP_REDUCE,
@@ -19,7 +22,7 @@ import {
 } from './board';
 import type { Executor } from './executor';
 import { leftCount } from './kernels';
-import { findBestSplit, leafWeight, type Split, type SplitParams } from './split';
+import { leafWeight, type Split, type SplitParams } from './split';
 
 /** One tree as built: nodes in creation order; children of a node are allocated as a pair (right = left + 1). */
 export interface TreeNodes {
@@ -44,6 +47,17 @@ export interface GrowConfig {
   maxLeaves: number;
   learningRate: number;
   split: SplitParams;
+}
+
+/** A new node with its histogram, before its split is known. */
+interface Made {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  slot: number;
+  g: number;
+  h: number;
 }
 
 interface Pending {
@@ -104,8 +118,9 @@ export class TreeGrower {
     segEnd.push(n);
 
     let frontier: Pending[] = [];
-    const rootPending = this.evaluate(0, 0, n, 0, rootSlot, g, h, features);
-    if (rootPending) frontier.push(rootPending);
+    frontier.push(
+      ...this.evaluateAll([{ node: 0, start: 0, end: n, depth: 0, slot: rootSlot, g, h }], features),
+    );
     let leaves = 1;
     const leafWise = this.cfg.maxLeaves > 0;
     while (frontier.length > 0) {
@@ -162,38 +177,47 @@ export class TreeGrower {
     return h >= 2 * this.cfg.split.minChildWeight && h > 0;
   }
 
-  /** Best split of a node whose histogram is in `slot`; null (and the slot released) if none. */
-  private evaluate(
-    node: number,
-    start: number,
-    end: number,
-    depth: number,
-    slot: number,
-    g: number,
-    h: number,
-    features: Int32Array,
-  ): Pending | null {
+  /**
+   * Best splits of nodes whose histograms are in their slots (found by the threads together), in
+   * order; a node without a split is dropped and its slot released.
+   */
+  private evaluateAll(nodes: Made[], features: Int32Array): Pending[] {
     const b = this.exec.board;
-    const split = findBestSplit(
-      b.hist,
-      slot * b.spec.histLen,
-      this.cuts.offsets,
-      this.cuts.binCount,
-      features,
-      g,
-      h,
-      this.cfg.split,
-    );
-    if (!split) {
-      this.releaseSlot(slot);
-      return null;
-    }
-    let keep = slot;
-    if (this.freeSlots.length < this.reserve) {
-      this.releaseSlot(slot);
-      keep = -1;
-    }
-    return { node, start, end, depth, slot: keep, split };
+    b.features.set(features);
+    b.ctrl[CTRL_FEATURES] = features.length;
+    nodes.forEach((c, i) => {
+      b.evalSlot[i] = c.slot;
+      b.evalG[i] = c.g;
+      b.evalH[i] = c.h;
+    });
+    b.ctrl[CTRL_EVALS] = nodes.length;
+    this.exec.run(OP_EVAL);
+    const out: Pending[] = [];
+    nodes.forEach((c, i) => {
+      if (b.bestFeature[i] < 0) {
+        this.releaseSlot(c.slot);
+        return;
+      }
+      const gl = b.bestGL[i];
+      const hl = b.bestHL[i];
+      const split: Split = {
+        feature: b.bestFeature[i],
+        bin: b.bestBin[i],
+        defaultLeft: b.bestDefaultLeft[i] === 1,
+        gain: b.bestGain[i],
+        gl,
+        hl,
+        gr: c.g - gl,
+        hr: c.h - hl,
+      };
+      let keep = c.slot;
+      if (this.freeSlots.length < this.reserve) {
+        this.releaseSlot(c.slot);
+        keep = -1;
+      }
+      out.push({ node: c.node, start: c.start, end: c.end, depth: c.depth, slot: keep, split });
+    });
+    return out;
   }
 
   private expand(
@@ -261,16 +285,7 @@ export class TreeGrower {
     this.exec.run(OP_CHILDREN);
     this.exec.run(OP_FINISH);
 
-    const out: Pending[] = [];
-    const made: {
-      node: number;
-      start: number;
-      end: number;
-      depth: number;
-      slot: number;
-      g: number;
-      h: number;
-    }[] = [];
+    const made: Made[] = [];
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
       const s = p.split;
@@ -292,11 +307,7 @@ export class TreeGrower {
       if (lOk) made.push({ node: l, start: p.start, end: mid, depth, slot: lSlot, g: s.gl, h: s.hl });
       if (rOk) made.push({ node: r, start: mid, end: p.end, depth, slot: rSlot, g: s.gr, h: s.hr });
     }
-    for (const c of made) {
-      const pend = this.evaluate(c.node, c.start, c.end, c.depth, c.slot, c.g, c.h, features);
-      if (pend) out.push(pend);
-    }
-    return out;
+    return this.evaluateAll(made, features);
   }
 
   /** Builds histograms for [start, end, slot, sibling slot] tasks (sibling = parent - built). */

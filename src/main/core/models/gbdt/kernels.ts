@@ -7,6 +7,7 @@
  */
 import { binRows } from './binning';
 import { expNonPositive } from './exp';
+import { findBestSplit } from './split';
 import {
   type Board,
   chunkOf,
@@ -24,6 +25,9 @@ import {
   OP_LOSS,
   OP_CHILDREN,
   OP_BIN,
+  OP_EVAL,
+  CTRL_EVALS,
+  CTRL_FEATURES,
   scratchBytes,
 } from './board';
 
@@ -53,6 +57,9 @@ export function runOp(b: Board, op: number, t: number): void {
       return;
     case OP_CHILDREN:
       childHistograms(b, t);
+      return;
+    case OP_EVAL:
+      evaluateNodes(b, t);
       return;
     case OP_BIN: {
       if (!b.X) throw new Error('OP_BIN without a shared matrix');
@@ -186,6 +193,37 @@ function partitionCopy(b: Board, t: number): void {
     const nl = cntL[i * T + t];
     idx.set(tmpL.subarray(a, a + nl), s + beforeL);
     idx.set(tmpR.subarray(a, a + (z - a - nl)), s + totalL + beforeR);
+  }
+}
+
+/** Best splits of the listed nodes, node i on thread i mod T (each node's answer is independent). */
+function evaluateNodes(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const cols = b.spec.cols;
+  const binCount = new Int32Array(cols);
+  for (let f = 0; f < cols; f++) binCount[f] = b.offsets[f + 1] - b.offsets[f];
+  const features = b.features.subarray(0, b.ctrl[CTRL_FEATURES]);
+  const p = b.fparams;
+  const params = { lambda: p[2], alpha: p[3], gamma: p[4], minChildWeight: p[5] };
+  const nodes = b.ctrl[CTRL_EVALS];
+  for (let i = t; i < nodes; i += T) {
+    const s = findBestSplit(
+      b.hist,
+      b.evalSlot[i] * b.spec.histLen,
+      b.offsets,
+      binCount,
+      features,
+      b.evalG[i],
+      b.evalH[i],
+      params,
+    );
+    b.bestFeature[i] = s ? s.feature : -1;
+    if (!s) continue;
+    b.bestBin[i] = s.bin;
+    b.bestDefaultLeft[i] = s.defaultLeft ? 1 : 0;
+    b.bestGain[i] = s.gain;
+    b.bestGL[i] = s.gl;
+    b.bestHL[i] = s.hl;
   }
 }
 

@@ -139,6 +139,7 @@ export async function trainGbdt(
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
+  board.fparams.set([p.lambda, p.alpha, p.gamma, p.min_child_weight], 2);
   const exec: Executor =
     spec.threads > 1 ? await ThreadPoolExecutor.start(board, shared) : new LocalExecutor(board);
   try {
