@@ -53,6 +53,8 @@ export interface Estimator {
   fit(X: DenseMatrix, y: Labels, options?: FitOptions): Promise<void>;
   /** Probability of class 1 for each row. */
   predictProba(X: DenseMatrix): Float64Array;
+  /** The same probabilities, possibly computed on several threads (large batches). */
+  predictProbaAsync?(X: DenseMatrix): Promise<Float64Array>;
   toJSON(): SerializedModel;
   /** Importance per feature name (gain for trees, |weight| for linear models), summing to 1. */
   featureImportance(): Record<string, number>;

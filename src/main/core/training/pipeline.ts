@@ -256,6 +256,9 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   const fitStart = config.model.tune.enabled ? 40 : 15;
   const model = createEstimator(config.model, seed, hyperparameters);
   const monitor = X.valid && splits.valid ? { X: X.valid, y: splits.valid.y } : undefined;
+  // large batches on several threads when the model can
+  const predict = (Xp: DenseMatrix) =>
+    model.predictProbaAsync ? model.predictProbaAsync(Xp) : Promise.resolve(model.predictProba(Xp));
   const history: TrainingResult['history'] = { train_loss: [], valid_loss: [], train_auc: [], valid_auc: [] };
   await timed('fit', () =>
     model.fit(Xfit, yFit, {
@@ -293,15 +296,15 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
       });
       const cal = splits.calibration;
       const Xc = X.calibration;
-      calibrator = await timed('calibration', () =>
-        fitCalibrator(config.model.calibration as 'isotonic' | 'sigmoid', model.predictProba(Xc), cal.y),
+      calibrator = await timed('calibration', async () =>
+        fitCalibrator(config.model.calibration as 'isotonic' | 'sigmoid', await predict(Xc), cal.y),
       );
     }
   }
 
   progress({ stage: 'evaluating', percent: 86, message: `Scoring ${splits.test.y.length} test rows` });
-  const { report, threshold, pTest } = await timed('evaluate', () => {
-    const pRaw = model.predictProba(X.test);
+  const { report, threshold, pTest } = await timed('evaluate', async () => {
+    const pRaw = await predict(X.test);
     const p = calibrator ? calibrator.applyAll(pRaw) : pRaw;
     const t = config.model.threshold;
     // Policies that learn a threshold use held-out data that is not the test set when there is some.
@@ -313,7 +316,7 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
           : (monitor ?? { X: X.fit, y: splits.fit.y });
     let threshold = t.value;
     if (choiceData) {
-      const raw = model.predictProba(choiceData.X);
+      const raw = await predict(choiceData.X);
       const pc = calibrator ? calibrator.applyAll(raw) : raw;
       threshold = chooseThreshold(t.policy, choiceData.y, pc, {
         value: t.value,

@@ -12,7 +12,7 @@ import {
 import { type GbdtParams, resolveParams } from './params';
 import { deserializeGbdt, GBDT_KIND, type SerializedGbdt, serializeGbdt } from './serialize';
 import { trainGbdt, validateData } from './train';
-import { wasmAddMargins } from './wasm-predict';
+import { wasmAddMargins, wasmAddMarginsParallel } from './wasm-predict';
 import { stringifyXGBoostModel, toXGBoostModel } from './xgboost';
 
 export type ImportanceType = 'gain' | 'cover';
@@ -75,6 +75,17 @@ export class GbdtClassifier implements Estimator {
 
   predictProba(X: DenseMatrix): Float64Array {
     const m = this.predictRaw(X);
+    for (let i = 0; i < m.length; i++) m[i] = sigmoid(m[i]);
+    return m;
+  }
+
+  /** predictProba on up to `n_threads` threads for large batches (same values). */
+  async predictProbaAsync(X: DenseMatrix): Promise<Float64Array> {
+    validateData(X);
+    this.checkColumns(X.cols);
+    const m = new Float64Array(X.rows).fill(this.forest.baseMargin);
+    if (!(await wasmAddMarginsParallel(this.packed, X.data, X.rows, X.cols, m, this.params.n_threads)))
+      addMargins(this.packed, X.data, X.rows, X.cols, m);
     for (let i = 0; i < m.length; i++) m[i] = sigmoid(m[i]);
     return m;
   }

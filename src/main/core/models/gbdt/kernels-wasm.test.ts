@@ -9,6 +9,9 @@ import { sliceRows, syntheticData } from './synthetic';
 import { setGbdtKernels, wasmKernelsAvailable } from './wasm-kernels';
 import { allocateMemory, Board, type BoardSpec } from './board';
 import { buildHistogram } from './kernels';
+import { packForest } from './forest';
+import { deserializeGbdt } from './serialize';
+import { wasmAddMargins, wasmAddMarginsParallel } from './wasm-predict';
 import { Rng } from '../../util/rng';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,6 +77,23 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('batch prediction on several threads gives exactly the one-thread margins', async () => {
+    const big = syntheticData(40_000, 12, 9, 0.1);
+    const m = new GbdtClassifier({ n_estimators: 15, max_depth: 6, n_threads: 3 });
+    await m.fit(train.X, train.y);
+    const packed = packForest(buildForestOf(m));
+    const serial = new Float64Array(big.X.rows);
+    expect(wasmAddMargins(packed, big.X.data, big.X.rows, big.X.cols, serial)).toBe(true);
+    for (const threads of [2, 3]) {
+      const parallel = new Float64Array(big.X.rows);
+      expect(
+        await wasmAddMarginsParallel(packed, big.X.data, big.X.rows, big.X.cols, parallel, threads, 0),
+      ).toBe(true);
+      expect(parallel).toEqual(serial);
+    }
+    expect(await m.predictProbaAsync(big.X)).toEqual(m.predictProba(big.X));
+  });
+
   it('training metrics change nothing in the model; loss and AUC come every eval_every rounds and at the last', async () => {
     const every = new GbdtClassifier({ n_estimators: 23, max_depth: 6, learning_rate: 0.5 });
     const some = new GbdtClassifier({ n_estimators: 23, max_depth: 6, learning_rate: 0.5, eval_every: 5 });
@@ -126,3 +146,7 @@ describe('wasm kernels', () => {
     }
   });
 });
+
+function buildForestOf(m: GbdtClassifier) {
+  return deserializeGbdt(m.toJSON()).forest;
+}

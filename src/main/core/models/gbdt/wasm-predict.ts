@@ -3,21 +3,29 @@
  * cached per model; rows go through it in chunks. Same sums, same order as forest.ts' addMargins.
  */
 import type { PackedForest } from './forest';
-import { wasmApi } from './wasm-api';
+import { startGbdtWorker } from './spawn';
+import { type WasmMemory, wasmApi } from './wasm-api';
 import { loadWasmKernels, wasmKernelsAvailable, type WasmKernels } from './wasm-kernels';
 
 const CHUNK_ROWS = 16384;
 /** Below this many rows the JS loop is as fast (no copy in and out); measured: wasm 1.9 vs JS 2.8 µs/row at 8 rows, 1.6 vs 7.2 at 100. */
 export const WASM_PREDICT_MIN_ROWS = 8;
 
-interface Predictor {
-  kernels: WasmKernels;
-  buffer: SharedArrayBuffer;
+/** Where a predictor's memory holds the trees and each thread's chunk of rows and margins. */
+export interface PredictLayout {
   rootsAt: number;
   depthsAt: number;
-  dataAt: number;
-  outAt: number;
+  trees: number;
   cols: number;
+  /** Per region (thread): byte offset of its CHUNK_ROWS rows of float32 data, and of its margins. */
+  dataAt: number[];
+  outAt: number[];
+}
+
+interface Predictor extends PredictLayout {
+  kernels: WasmKernels;
+  memory: WasmMemory;
+  buffer: SharedArrayBuffer;
 }
 
 const cache = new WeakMap<PackedForest, Predictor | null>();
@@ -25,25 +33,37 @@ const cache = new WeakMap<PackedForest, Predictor | null>();
 function predictor(p: PackedForest, cols: number): Predictor | null {
   const hit = cache.get(p);
   if (hit !== undefined && (hit === null || hit.cols === cols)) return hit;
-  let made: Predictor | null = null;
-  if (wasmKernelsAvailable()) {
-    const total = p.nodes.length / 4;
-    const trees = p.roots.length;
-    const nodesAt = 65536;
-    const rootsAt = nodesAt + 32 * total;
-    const depthsAt = rootsAt + 4 * trees;
-    const dataAt = Math.ceil((depthsAt + 4 * trees) / 16) * 16;
-    const outAt = dataAt + CHUNK_ROWS * cols * 4;
-    const pages = Math.ceil((outAt + CHUNK_ROWS * 8) / 65536);
-    const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
-    const kernels = loadWasmKernels(memory);
-    if (kernels) {
-      writeNodes(p, memory.buffer, nodesAt, rootsAt, depthsAt);
-      made = { kernels, buffer: memory.buffer, rootsAt, depthsAt, dataAt, outAt, cols };
-    }
-  }
+  const made = makePredictor(p, cols, 1);
   cache.set(p, made);
   return made;
+}
+
+/** A memory with the trees and `regions` chunks of rows, and the kernels over it; null without wasm. */
+function makePredictor(p: PackedForest, cols: number, regions: number): Predictor | null {
+  if (!wasmKernelsAvailable()) return null;
+  const total = p.nodes.length / 4;
+  const trees = p.roots.length;
+  const nodesAt = 65536;
+  const rootsAt = nodesAt + 32 * total;
+  const depthsAt = rootsAt + 4 * trees;
+  let at = Math.ceil((depthsAt + 4 * trees) / 16) * 16;
+  const dataAt: number[] = [];
+  const outAt: number[] = [];
+  for (let r = 0; r < regions; r++) {
+    dataAt.push(at);
+    at += CHUNK_ROWS * cols * 4;
+    outAt.push(at);
+    at += CHUNK_ROWS * 8;
+  }
+  const memory = new wasmApi.Memory({
+    initial: Math.ceil(at / 65536),
+    maximum: Math.ceil(at / 65536),
+    shared: true,
+  });
+  const kernels = loadWasmKernels(memory);
+  if (!kernels) return null;
+  writeNodes(p, memory.buffer, nodesAt, rootsAt, depthsAt);
+  return { kernels, memory, buffer: memory.buffer, rootsAt, depthsAt, trees, cols, dataAt, outAt };
 }
 
 /** Writes the 32-byte nodes (see assembly/kernels.ts), tree roots and depths. */
@@ -85,6 +105,30 @@ function writeNodes(
   }
 }
 
+/**
+ * Adds the margins of rows r0..r1 of `data` to `out` with the kernels over `w`'s memory, through
+ * region `region` in chunks (the same per-row sums in the same order as forest.ts' addMargins).
+ */
+export function predictRange(
+  w: { kernels: WasmKernels; buffer: SharedArrayBuffer } & PredictLayout,
+  region: number,
+  data: Float32Array,
+  out: Float64Array,
+  r0: number,
+  r1: number,
+): void {
+  const cols = w.cols;
+  const dataView = new Float32Array(w.buffer, w.dataAt[region], CHUNK_ROWS * cols);
+  const outView = new Float64Array(w.buffer, w.outAt[region], CHUNK_ROWS);
+  for (let a = r0; a < r1; a += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, r1 - a);
+    dataView.set(data.subarray(a * cols, (a + n) * cols));
+    outView.set(out.subarray(a, a + n));
+    w.kernels.predict(w.rootsAt, w.depthsAt, w.trees, w.dataAt[region], n, cols, w.outAt[region]);
+    out.set(outView.subarray(0, n), a);
+  }
+}
+
 /** addMargins over all trees with the wasm kernel; false when wasm is unavailable (caller falls back). */
 export function wasmAddMargins(
   p: PackedForest,
@@ -96,14 +140,68 @@ export function wasmAddMargins(
   if (rows < WASM_PREDICT_MIN_ROWS) return false;
   const w = predictor(p, cols);
   if (!w) return false;
-  const dataView = new Float32Array(w.buffer, w.dataAt, CHUNK_ROWS * cols);
-  const outView = new Float64Array(w.buffer, w.outAt, CHUNK_ROWS);
-  for (let r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
-    const n = Math.min(CHUNK_ROWS, rows - r0);
-    dataView.set(data.subarray(r0 * cols, (r0 + n) * cols));
-    outView.set(out.subarray(r0, r0 + n));
-    w.kernels.predict(w.rootsAt, w.depthsAt, p.roots.length, w.dataAt, n, cols, w.outAt);
-    out.set(outView.subarray(0, n), r0);
-  }
+  predictRange(w, 0, data, out, 0, rows);
+  return true;
+}
+
+/** Rows × trees below which a second thread does not pay for its start (about 30 ms built). */
+export const PARALLEL_PREDICT_MIN_WORK = 10_000_000;
+
+/**
+ * wasmAddMargins on `threads` threads (this one and threads − 1 short-lived workers, each over its
+ * own share of the rows): identical margins, as each row's sum is computed the same way. Resolves
+ * false when wasm is unavailable; runs on this thread alone for small batches.
+ */
+export async function wasmAddMarginsParallel(
+  p: PackedForest,
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  out: Float64Array,
+  threads: number,
+  minWork = PARALLEL_PREDICT_MIN_WORK,
+): Promise<boolean> {
+  const T = Math.max(1, Math.min(threads, Math.floor(rows / CHUNK_ROWS) || 1));
+  if (T === 1 || rows * p.roots.length < minWork) return wasmAddMargins(p, data, rows, cols, out);
+  const w = makePredictor(p, cols, T);
+  if (!w) return false;
+  const shared = (a: Float32Array | Float64Array) => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
+    const copy =
+      a instanceof Float32Array
+        ? new Float32Array(new SharedArrayBuffer(a.byteLength))
+        : new Float64Array(new SharedArrayBuffer(a.byteLength));
+    copy.set(a);
+    return copy;
+  };
+  const X = shared(data) as Float32Array;
+  const margins = shared(out) as Float64Array;
+  const share = (t: number): [number, number] => [
+    Math.floor((rows * t) / T),
+    Math.floor((rows * (t + 1)) / T),
+  ];
+  const layout: PredictLayout = {
+    rootsAt: w.rootsAt,
+    depthsAt: w.depthsAt,
+    trees: w.trees,
+    cols,
+    dataAt: w.dataAt,
+    outAt: w.outAt,
+  };
+  const workers = Array.from({ length: T - 1 }, (_, i) => {
+    const [r0, r1] = share(i + 1);
+    const worker = startGbdtWorker({
+      predict: { memory: w.memory, layout, region: i + 1, X, out: margins, r0, r1 },
+    });
+    return new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`GBDT prediction worker exited with code ${code}`)));
+    }).finally(() => void worker.terminate());
+  });
+  const [r0, r1] = share(0);
+  predictRange(w, 0, X, margins, r0, r1);
+  await Promise.all(workers);
+  if (margins !== out) out.set(margins);
   return true;
 }

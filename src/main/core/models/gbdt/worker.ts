@@ -1,6 +1,7 @@
 /**
- * GBDT training worker (thread t > 0). Entry file for the build: src/main/core/models/gbdt/worker.ts
- * (emitted as gbdt-worker.js). Blocks on the board's sequence counter and runs each published op.
+ * GBDT worker. Entry file for the build: src/main/core/models/gbdt/worker.ts (emitted as
+ * gbdt-worker.js). A training thread (t > 0) blocks on the board's sequence counter and runs each
+ * published op; with `predict` in its data it computes one share of a batch prediction instead.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WasmMemory } from './wasm-api';
@@ -15,31 +16,64 @@ import {
   waitForChange,
 } from './board';
 import { runOp } from './kernels';
+import { type PredictLayout, predictRange } from './wasm-predict';
+import { loadWasmKernels } from './wasm-kernels';
 
-const { spec, memory, thread, X } = workerData as {
+const data = workerData as {
   spec: BoardSpec;
   memory: WasmMemory;
   thread: number;
   X?: Float32Array;
+  /** A prediction share instead of training (wasm-predict.ts wasmAddMarginsParallel). */
+  predict?: {
+    memory: WasmMemory;
+    layout: PredictLayout;
+    region: number;
+    X: Float32Array;
+    out: Float64Array;
+    r0: number;
+    r1: number;
+  };
 };
-const board = new Board(spec, memory);
-board.X = X ?? null;
-const ctrl = board.ctrl;
-let seen = Atomics.load(ctrl, CTRL_SEQ);
-parentPort?.postMessage('ready');
-
-for (;;) {
-  waitForChange(ctrl, CTRL_SEQ, seen, Infinity);
-  seen = Atomics.load(ctrl, CTRL_SEQ);
-  const op = ctrl[CTRL_OP];
-  if (op === OP_EXIT) break;
-  try {
-    runOp(board, op, thread);
-  } catch (e) {
-    Atomics.store(ctrl, CTRL_ERROR, 1);
-    console.error(e);
-  }
-  Atomics.add(ctrl, CTRL_DONE, 1);
-  Atomics.notify(ctrl, CTRL_DONE);
+/** One share of a batch prediction: the rows' margins into the shared `out`, then 'done'. */
+function predictShare(job: NonNullable<typeof data.predict>): void {
+  const kernels = loadWasmKernels(job.memory);
+  if (!kernels) throw new Error('GBDT prediction worker: wasm kernels not loadable');
+  predictRange(
+    { kernels, buffer: job.memory.buffer, ...job.layout },
+    job.region,
+    job.X,
+    job.out,
+    job.r0,
+    job.r1,
+  );
+  parentPort?.postMessage('done');
 }
-parentPort?.close();
+
+/** Training thread: runs each op the coordinator publishes on the board until OP_EXIT. */
+function trainingThread(): void {
+  const { spec, memory, thread, X } = data;
+  const board = new Board(spec, memory);
+  board.X = X ?? null;
+  const ctrl = board.ctrl;
+  let seen = Atomics.load(ctrl, CTRL_SEQ);
+  parentPort?.postMessage('ready');
+  for (;;) {
+    waitForChange(ctrl, CTRL_SEQ, seen, Infinity);
+    seen = Atomics.load(ctrl, CTRL_SEQ);
+    const op = ctrl[CTRL_OP];
+    if (op === OP_EXIT) break;
+    try {
+      runOp(board, op, thread);
+    } catch (e) {
+      Atomics.store(ctrl, CTRL_ERROR, 1);
+      console.error(e);
+    }
+    Atomics.add(ctrl, CTRL_DONE, 1);
+    Atomics.notify(ctrl, CTRL_DONE);
+  }
+  parentPort?.close();
+}
+
+if (data.predict) predictShare(data.predict);
+else trainingThread();
