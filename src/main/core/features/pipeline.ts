@@ -65,6 +65,30 @@ function numericValues(values: Float64Array, rows?: ArrayLike<number>): Float64A
   return out;
 }
 
+/** data[r * cols + j] = (x − mean) / std for rows r0..r1, x = v[rows[r]] (or v[r]), NaN → fill unless null. */
+function fillNumeric(
+  data: Float32Array,
+  cols: number,
+  j: number,
+  v: Float64Array,
+  rows: ArrayLike<number> | undefined,
+  r0: number,
+  r1: number,
+  fill: number | null,
+  m: number,
+  sd: number,
+): void {
+  if (rows && fill === null && m === 0 && sd === 1) {
+    for (let r = r0; r < r1; r++) data[r * cols + j] = v[rows[r]];
+    return;
+  }
+  for (let r = r0; r < r1; r++) {
+    let x = v[rows ? rows[r] : r];
+    if (fill !== null && Number.isNaN(x)) x = fill;
+    data[r * cols + j] = (x - m) / sd;
+  }
+}
+
 /** Rows per block of `transform`: the block's slice of the output stays in cache while columns fill it. */
 const TRANSFORM_BLOCK = 2048;
 
@@ -223,22 +247,30 @@ export class FeaturePipeline {
       for (let r = 0; r < n; r++) codes[r] = code(text[r]);
       return codes;
     });
+    // output column of each step, and of each missing-value indicator (after all steps)
+    const at: number[] = [];
+    let next = 0;
+    for (const s of this.steps) {
+      at.push(next);
+      next += s.type === 'category' && s.encoding === 'onehot' ? s.categories.length : 1;
+    }
+    const indicatorAt = new Map<number, number>();
+    this.steps.forEach((s, k) => {
+      if (s.type === 'number' && s.indicator) indicatorAt.set(k, next++);
+    });
     for (let r0 = 0; r0 < n; r0 += TRANSFORM_BLOCK) {
       const r1 = Math.min(n, r0 + TRANSFORM_BLOCK);
-      let j = 0;
-      this.steps.forEach((s, k) => {
+      for (let k = 0; k < this.steps.length; k++) {
+        const s = this.steps[k];
+        const j = at[k];
         if (s.type === 'number') {
           const v = sources[k] as Float64Array;
-          const fill = s.impute;
-          const m = s.scale?.mean ?? 0;
-          const sd = s.scale?.std ?? 1;
-          for (let r = r0; r < r1; r++) {
-            let x = v[rows ? rows[r] : r];
-            if (Number.isNaN(x) && fill !== null) x = fill;
-            data[r * cols + j] = (x - m) / sd;
+          fillNumeric(data, cols, j, v, rows, r0, r1, s.impute, s.scale?.mean ?? 0, s.scale?.std ?? 1);
+          const ind = indicatorAt.get(k);
+          if (ind !== undefined) {
+            for (let r = r0; r < r1; r++) data[r * cols + ind] = Number.isNaN(v[rows ? rows[r] : r]) ? 1 : 0;
           }
-          j++;
-          return;
+          continue;
         }
         const codes = sources[k] as Int32Array;
         if (s.encoding === 'onehot') {
@@ -246,20 +278,12 @@ export class FeaturePipeline {
             const c = codes[r];
             if (c >= 0) data[r * cols + j + c] = 1;
           }
-          j += s.categories.length;
         } else {
           const m = s.scale?.mean ?? 0;
           const sd = s.scale?.std ?? 1;
           for (let r = r0; r < r1; r++) data[r * cols + j] = (codes[r] - m) / sd;
-          j++;
         }
-      });
-      this.steps.forEach((s, k) => {
-        if (s.type !== 'number' || !s.indicator) return;
-        const v = sources[k] as Float64Array;
-        for (let r = r0; r < r1; r++) data[r * cols + j] = Number.isNaN(v[rows ? rows[r] : r]) ? 1 : 0;
-        j++;
-      });
+      }
     }
     return { rows: n, cols, data, columns: [...this.columns] };
   }

@@ -99,8 +99,7 @@ export class TreeGrower {
       gain: [],
       cover: [],
     };
-    const idx = b.idx;
-    for (let i = 0; i < n; i++) idx[i] = i;
+    // idx is the identity here: OP_UPDATE (run before the first tree and after each) resets it
     const segStart: number[] = [];
     const segEnd: number[] = [];
 

@@ -422,10 +422,15 @@ function scatter(b: Board, t: number): void {
   }
 }
 
-/** Adds delta to the margins, then recomputes the gradient pairs (this thread's share of the rows). */
+/**
+ * Adds delta to the margins, then recomputes the gradient pairs (this thread's share of the rows),
+ * and resets the row index to the identity for the next tree (the scatter before has read it).
+ */
 function update(b: Board, t: number): void {
   const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
   updateRows(b, a, z);
+  const idx = b.idx;
+  for (let r = a; r < z; r++) idx[r] = r;
 }
 
 /**
