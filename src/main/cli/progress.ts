@@ -43,7 +43,9 @@ function detailOf(p: ProgressUpdate): string {
   const parts: string[] = [];
   if (p.message) parts.push(p.message);
   if (p.iteration !== undefined && p.total !== undefined) parts.push(`${p.iteration}/${p.total}`);
-  if (p.valid_auc !== undefined) parts.push(`valid AUC ${p.valid_auc.toFixed(4)}`);
-  else if (p.train_loss !== undefined) parts.push(`train loss ${p.train_loss.toFixed(4)}`);
+  if (p.valid_auc !== undefined && Number.isFinite(p.valid_auc))
+    parts.push(`valid AUC ${p.valid_auc.toFixed(4)}`);
+  else if (p.train_loss !== undefined && Number.isFinite(p.train_loss))
+    parts.push(`train loss ${p.train_loss.toFixed(4)}`);
   return parts.join(' · ');
 }

@@ -32,7 +32,21 @@ async function run(set: string[] = [], hooks: Parameters<typeof runPipeline>[1] 
 describe('training pipeline', () => {
   it('runs every stage in order and writes every artifact', async () => {
     const stages: string[] = [];
-    const result = await run([], { onProgress: (p: ProgressUpdate) => stages.push(p.stage) }, 'stages');
+    const updates: ProgressUpdate[] = [];
+    const result = await run(
+      [],
+      {
+        onProgress: (p: ProgressUpdate) => {
+          stages.push(p.stage);
+          updates.push(p);
+        },
+      },
+      'stages',
+    );
+    // metrics come every few rounds; the rounds between carry none rather than NaN
+    const numbers = updates.flatMap((p) => [p.train_loss, p.valid_loss, p.train_auc, p.valid_auc]);
+    expect(numbers.filter((v) => v !== undefined).every((v) => Number.isFinite(v))).toBe(true);
+    expect(updates.filter((p) => p.train_loss !== undefined).length).toBe(13);
     const order = ['loading', 'features', 'training', 'calibrating', 'evaluating', 'saving', 'done'];
     const firsts = order.map((s) => stages.indexOf(s));
     expect(firsts.every((i) => i >= 0)).toBe(true);

@@ -152,6 +152,8 @@ export function toRunEvaluation(
   };
 }
 
+const finiteOrUndefined = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
+
 export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): Promise<TrainingResult> {
   const started = performance.now();
   const seconds: Record<string, number> = {};
@@ -274,10 +276,11 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
           percent: fitStart + Math.round(((80 - fitStart) * e.iteration) / e.total),
           iteration: e.iteration,
           total: e.total,
-          train_loss: e.train_loss,
-          valid_loss: e.valid_loss,
-          train_auc: e.train_auc,
-          valid_auc: e.valid_auc,
+          // rounds between metric reports carry no numbers (NaN would reach charts and the CLI)
+          train_loss: finiteOrUndefined(e.train_loss),
+          valid_loss: finiteOrUndefined(e.valid_loss),
+          train_auc: finiteOrUndefined(e.train_auc),
+          valid_auc: finiteOrUndefined(e.valid_auc),
         });
       },
     }),
