@@ -4,6 +4,14 @@ import type { ProgressUpdate } from '../core/training/protocol';
 /** A progress bar on a terminal; one line per stage change (and every 10 %) elsewhere. */
 export function createProgressReporter(enabled: boolean): { update(p: ProgressUpdate): void; stop(): void } {
   if (!enabled) return { update() {}, stop() {} };
+  // training metrics come every few rounds: show the latest ones on the rounds between
+  const latest: Pick<ProgressUpdate, 'train_loss' | 'valid_auc'> = {};
+  const detailOf = (p: ProgressUpdate) => {
+    if (p.stage !== 'training') return describe(p);
+    if (p.train_loss !== undefined) latest.train_loss = p.train_loss;
+    if (p.valid_auc !== undefined) latest.valid_auc = p.valid_auc;
+    return describe({ ...p, train_loss: latest.train_loss, valid_auc: latest.valid_auc });
+  };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -28,9 +36,10 @@ export function createProgressReporter(enabled: boolean): { update(p: ProgressUp
   let lastDecile = -1;
   return {
     update(p) {
+      const detail = detailOf(p);
       const decile = Math.floor(p.percent / 10);
       if (p.stage !== lastStage || decile !== lastDecile) {
-        process.stderr.write(`[${String(Math.round(p.percent)).padStart(3)}%] ${p.stage} ${detailOf(p)}\n`);
+        process.stderr.write(`[${String(Math.round(p.percent)).padStart(3)}%] ${p.stage} ${detail}\n`);
         lastStage = p.stage;
         lastDecile = decile;
       }
@@ -39,7 +48,7 @@ export function createProgressReporter(enabled: boolean): { update(p: ProgressUp
   };
 }
 
-function detailOf(p: ProgressUpdate): string {
+function describe(p: ProgressUpdate): string {
   const parts: string[] = [];
   if (p.message) parts.push(p.message);
   if (p.iteration !== undefined && p.total !== undefined) parts.push(`${p.iteration}/${p.total}`);
