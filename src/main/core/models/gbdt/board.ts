@@ -23,9 +23,6 @@ export interface BoardSpec {
   wasm: boolean;
 }
 
-/** Rows per loss partial sum; fixed so the summation order does not depend on the thread count. */
-export const LOSS_CHUNK = 1 << 16;
-
 export const CTRL_SEQ = 0;
 export const CTRL_OP = 1;
 export const CTRL_DONE = 2;
@@ -49,8 +46,6 @@ export const OP_SPLIT = 8;
 export const OP_FINISH = 9;
 /** Write each leaf's value into `delta` for the rows of the leaf (before OP_UPDATE). */
 export const OP_SCATTER = 10;
-/** Training loss partial sums of the current margins into lossPart. */
-export const OP_LOSS = 11;
 /** Build the histograms of the children marked in nodeHistL/R from this thread's partitioned rows. */
 export const OP_CHILDREN = 12;
 /** Bin this thread's share of the rows of `X` (shared memory) with the padded cuts. */
@@ -95,7 +90,6 @@ function sizes(s: BoardSpec): [string, number][] {
     ['leafStart', 4 * s.maxLeaves],
     ['leafEnd', 4 * s.maxLeaves],
     ['leafValue', 8 * s.maxLeaves],
-    ['lossPart', 8 * Math.max(1, Math.ceil(n / LOSS_CHUNK))],
     ['fparams', 8 * 8],
     ['features', 4 * s.cols],
     ['evalSlot', 4 * 2 * s.maxBatch],
@@ -175,7 +169,6 @@ export class Board {
   readonly leafStart: Int32Array;
   readonly leafEnd: Int32Array;
   readonly leafValue: Float64Array;
-  readonly lossPart: Float64Array;
   /** [scale_pos_weight, gradient quantisation scale, lambda, alpha, gamma, min_child_weight]. */
   readonly fparams: Float64Array;
   /** Features a split may use in this tree (CTRL_FEATURES of them). */
@@ -244,7 +237,6 @@ export class Board {
     this.leafStart = i32('leafStart', spec.maxLeaves);
     this.leafEnd = i32('leafEnd', spec.maxLeaves);
     this.leafValue = f64('leafValue', spec.maxLeaves);
-    this.lossPart = f64('lossPart', Math.max(1, Math.ceil(n / LOSS_CHUNK)));
     this.fparams = f64('fparams', 8);
     this.features = i32('features', spec.cols);
     const e = 2 * spec.maxBatch;

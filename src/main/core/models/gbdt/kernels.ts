@@ -14,7 +14,6 @@ import {
   CTRL_LEAVES,
   CTRL_NODES,
   CTRL_TASKS,
-  LOSS_CHUNK,
   OP_HISTOGRAM,
   OP_REDUCE,
   OP_SAMPLE,
@@ -22,7 +21,6 @@ import {
   OP_SPLIT,
   OP_FINISH,
   OP_SCATTER,
-  OP_LOSS,
   OP_CHILDREN,
   OP_BIN,
   OP_EVAL,
@@ -47,9 +45,6 @@ export function runOp(b: Board, op: number, t: number): void {
       return;
     case OP_SAMPLE:
       sample(b, t);
-      return;
-    case OP_LOSS:
-      loss(b, t);
       return;
     case OP_SPLIT:
       if (b.spec.threads === 1) partitionInPlace(b);
@@ -431,30 +426,6 @@ function update(b: Board, t: number): void {
   updateRows(b, a, z);
   const idx = b.idx;
   for (let r = a; r < z; r++) idx[r] = r;
-}
-
-/**
- * Unweighted logistic loss of the current margins (as XGBoost's logloss), as partial sums per
- * fixed chunk so the summation order does not depend on the thread count. Run only when the training
- * loss is reported: the log per row costs about as much as the gradient update itself.
- */
-function loss(b: Board, t: number): void {
-  const T = b.spec.threads;
-  const n = b.spec.rows;
-  const { margin, y } = b;
-  const chunks = Math.ceil(n / LOSS_CHUNK);
-  for (let c = t; c < chunks; c += T) {
-    const a = c * LOSS_CHUNK;
-    const e = Math.min(n, a + LOSS_CHUNK);
-    let sum = 0;
-    for (let row = a; row < e; row++) {
-      const m = margin[row];
-      const ex = expNonPositive(-Math.abs(m));
-      // logloss = softplus(-m) for positives, softplus(m) for negatives
-      sum += (y[row] === 1 ? (m < 0 ? -m : 0) : m > 0 ? m : 0) + Math.log1p(ex);
-    }
-    b.lossPart[c] = sum;
-  }
 }
 
 /**

@@ -33,9 +33,9 @@ export interface GbdtParams {
    * Report the training loss and AUC (and the validation AUC) every this many iterations and at the
    * last one; in between `train_loss` is NaN. The validation loss is computed every iteration when a
    * validation set is given (early stopping needs it). 0 = no training metrics at all: the fastest
-   * setting, like XGBoost without an eval set. The training AUC is exact up to 131,072 rows and
-   * beyond that taken over an evenly spaced sample of that many rows (an exact AUC sorts all margins);
-   * the training loss is always over all rows.
+   * setting, like XGBoost without an eval set. The training loss and AUC are over all rows up to
+   * 131,072 and beyond that over an evenly spaced sample of that many rows (an exact AUC sorts all
+   * margins).
    */
   eval_every: number;
 }
