@@ -76,7 +76,6 @@ function sampleFeatures(cols: number, rate: number, rng: Rng): Int32Array {
   return rng.shuffle(all).slice(0, k).sort();
 }
 
-
 /** Training rows the progress metrics look at, at most (an evenly spaced sample beyond). */
 export const PROGRESS_METRIC_ROWS = 1 << 17;
 
