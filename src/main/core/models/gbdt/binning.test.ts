@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
-import { binMatrix, binOf, computeCuts, radixSortFloat32 } from './binning';
+import { binMatrix, binOf, computeCuts, fewDistinctCuts, radixSortFloat32 } from './binning';
 
 describe('binning', () => {
   it('bins so that "bin <= s" is exactly "value < cuts[s - 1]", missing in bin 0', () => {
@@ -36,6 +36,40 @@ describe('binning', () => {
     const cuts = computeCuts({ rows: 7, cols: 1, data, columns: ['a'] }, 256, 0);
     expect(Array.from(cuts.cuts[0])).toEqual([2, 3, 5]);
     expect([1, 2, 3, 5, NaN].map((v) => binOf(cuts.cuts[0], v))).toEqual([1, 2, 3, 4, 0]);
+  });
+});
+
+describe('fewDistinctCuts', () => {
+  it('gives the cuts of the sort path for few values (zeros of both signs, negatives, infinities), null for many', () => {
+    const rng = new Rng(11);
+    const table = new Uint32Array(1024);
+    const viaSort = (v: Float32Array) => {
+      const sorted = radixSortFloat32(v.slice());
+      const out: number[] = [];
+      for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) out.push(sorted[i]);
+      return out;
+    };
+    for (const [distinct, withNegZero] of [
+      [1, false],
+      [2, true],
+      [40, true],
+      [255, false],
+      [200, true],
+    ] as const) {
+      const pool = Array.from({ length: distinct }, (_, i) =>
+        i === 0 ? 0 : i === 1 ? -Infinity : rng.normal() * 1000,
+      );
+      const v = Float32Array.from({ length: 3000 }, () => pool[rng.int(distinct)]);
+      if (withNegZero) v[17] = -0;
+      const got = fewDistinctCuts(v, 255, table);
+      expect(got).not.toBeNull();
+      // Object.is tells -0 from 0: the sign of a zero cut must match too
+      expect(Array.from(got!).map((x) => (Object.is(x, -0) ? '-0' : x))).toEqual(
+        viaSort(v).map((x) => (Object.is(x, -0) ? '-0' : x)),
+      );
+    }
+    const many = Float32Array.from({ length: 3000 }, () => rng.normal());
+    expect(fewDistinctCuts(many, 255, table)).toBeNull();
   });
 });
 

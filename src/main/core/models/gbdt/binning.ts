@@ -34,6 +34,7 @@ export function computeCuts(X: DenseMatrix, maxBin: number, seed: number): BinCu
     for (let f = 0; f < cols; f++) colbuf[f * m + i] = data[base + f];
   }
   const buf = new Float32Array(m);
+  const table = new Uint32Array(DISTINCT_TABLE);
   const cuts: Float32Array[] = [];
   for (let f = 0; f < cols; f++) {
     let k = 0;
@@ -42,7 +43,10 @@ export function computeCuts(X: DenseMatrix, maxBin: number, seed: number): BinCu
       const v = colbuf[cb + i];
       if (v === v) buf[k++] = v;
     }
-    cuts.push(cutsFromSorted(radixSortFloat32(buf.subarray(0, k)), valueBins));
+    const values = buf.subarray(0, k);
+    cuts.push(
+      fewDistinctCuts(values, valueBins, table) ?? cutsFromSorted(radixSortFloat32(values), valueBins),
+    );
   }
   const binCount = new Int32Array(cols);
   const offsets = new Int32Array(cols + 1);
@@ -86,6 +90,55 @@ export function radixSortFloat32(values: Float32Array): Float32Array {
     bits[i] = k & 0x80000000 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
   }
   return values;
+}
+
+/** Open-addressing table size for fewDistinctCuts: a power of two, well above 255 distinct values. */
+const DISTINCT_TABLE = 1024;
+const EMPTY = 0x7fc00001; // a NaN bit pattern: never a (non-NaN) value's bits
+
+/**
+ * The cuts of a feature with at most `valueBins` distinct values, found by hashing in one pass
+ * instead of sorting (most features here are counts with few values); null when there are more.
+ * Gives what cutsFromSorted gives on the sorted values: every distinct value but the smallest, where
+ * -0 and 0 are one value, written as -0 when a -0 occurs (the radix sort puts it first).
+ */
+export function fewDistinctCuts(
+  values: Float32Array,
+  valueBins: number,
+  table: Uint32Array,
+): Float32Array | null {
+  if (values.length === 0) return new Float32Array(0);
+  table.fill(EMPTY);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const mask = table.length - 1;
+  let distinct = 0;
+  let negativeZero = false;
+  for (let i = 0; i < bits.length; i++) {
+    let k = bits[i];
+    if (k === 0x80000000) {
+      negativeZero = true;
+      k = 0;
+    }
+    let h = Math.imul(k, 0x9e3779b1) >>> 22;
+    for (;;) {
+      const t = table[h & mask];
+      if (t === k) break;
+      if (t === EMPTY) {
+        if (++distinct > valueBins) return null;
+        table[h & mask] = k;
+        break;
+      }
+      h++;
+    }
+  }
+  const found = new Float32Array(distinct);
+  const foundBits = new Uint32Array(found.buffer);
+  let j = 0;
+  for (let i = 0; i < table.length; i++) if (table[i] !== EMPTY) foundBits[j++] = table[i];
+  found.sort();
+  const out = found.subarray(1);
+  if (negativeZero) for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = -0;
+  return Float32Array.from(out);
 }
 
 /** Cut points from sorted values: every distinct value when they fit, otherwise quantiles. */
