@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /** sha256 over each file's base name and bytes, in the given order: same inputs ⇒ same fingerprint. */
 export async function fingerprintFiles(files: string[]): Promise<string> {
@@ -11,4 +12,52 @@ export async function fingerprintFiles(files: string[]): Promise<string> {
     h.update('\0');
   }
   return h.digest('hex');
+}
+
+/** fingerprintFiles as a worker script (CommonJS, run with `eval`: no entry file to build or locate). */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { openSync, readSync, closeSync } = require('node:fs');
+const path = require('node:path');
+const h = createHash('sha256');
+const buf = Buffer.allocUnsafe(1 << 20);
+for (const f of workerData) {
+  h.update(path.basename(f) + '\\0');
+  const fd = openSync(f, 'r');
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  h.update('\\0');
+}
+parentPort.postMessage(h.digest('hex'));
+`;
+
+/**
+ * The same hash as fingerprintFiles, computed on a worker thread so that hashing hundreds of MB does
+ * not hold up this thread (falls back to this thread if a worker cannot start).
+ */
+export function fingerprintFilesInWorker(files: string[]): Promise<string> {
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: files });
+  } catch {
+    return fingerprintFiles(files);
+  }
+  return new Promise<string>((resolve, reject) => {
+    let done = false;
+    worker.once('message', (digest: string) => {
+      done = true;
+      resolve(digest);
+    });
+    worker.once('error', (err) => {
+      done = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!done) reject(new Error(`fingerprint worker exited with code ${code}`));
+    });
+  });
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema, type FrameworkConfigInput } from '../../../shared/config/schema';
 import { DataError } from './errors';
+import { fingerprintFiles, fingerprintFilesInWorker } from './fingerprint';
 import { generateSample } from './generate';
 import { loadDataset } from './load';
 import { getColumn, type Table } from './table';
@@ -75,6 +76,39 @@ describe('hubspot loader on a hand-made example', () => {
     const ds = await loadDataset(config(dir, { features: { cutoff: { rule: 'none' } } }));
     expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_sum')[0]).toBe(510);
     expect(col(ds.table, 'days_since_last_usage')[0]).toBe(7); // 01-20 → latest 01-27
+    expect(ds.droppedAfterCutoff).toBe(0);
+  });
+
+  it('duplicates, ids in both files and empty counters: first row wins, customers win, NaN skipped', async () => {
+    const dir = write(tmp(), {
+      'customers.csv': CUSTOMERS + '4,2020-01-10,1.00,10.0,1,INTERNET\n1,2020-01-30,9.00,1.0,1,OTHER\n',
+      'noncustomers.csv': NONCUSTOMERS + '4,5.0,6 to 10,RETAIL\n',
+      'usage_actions.csv':
+        USAGE +
+        '4,2020-01-06 00:00:00,,3,0,0,0,0,0,0\n' + // empty counter: skipped by sum / mean / max
+        '4,2020-01-06 00:00:00,8,3,0,0,0,0,0,0\n' +
+        '4,2020-01-13 00:00:00,1000,3,0,0,0,0,0,0\n', // after 4's CLOSEDATE (2020-01-10)
+    });
+    const ds = await loadDataset(config(dir));
+    expect(ds.ids).toEqual(['1', '4', '2', '3']);
+    expect([...ds.y]).toEqual([1, 1, 0, 0]);
+    expect(ds.warnings).toEqual([
+      'customers.csv: 1 duplicate rows (ids 1…); kept the first of each id',
+      'noncustomers.csv: 1 duplicate rows (ids 3…); kept the first of each id',
+      '1 ids are in both customers.csv and noncustomers.csv (4…); labelled customers',
+      'usage_actions.csv: 1 rows with ids in neither customers.csv nor noncustomers.csv (ignored)',
+    ]);
+    expect(col(ds.table, 'ALEXA_RANK')[0]).toBe(5000); // customer 1's first row
+    expect(col(ds.table, 'INDUSTRY')[1]).toBe('INTERNET'); // 4's customer row
+    expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_sum')[1]).toBe(8);
+    expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_mean')[1]).toBe(8);
+    expect(col(ds.table, 'ACTIONS_CRM_COMPANIES_mean')[1]).toBe(3);
+    expect(col(ds.table, 'usage_rows')[1]).toBe(2);
+    expect(ds.droppedAfterCutoff).toBe(2); // customer 1's 01-20 row and 4's 01-13 row
+    const none = await loadDataset(config(dir, { features: { cutoff: { rule: 'none' } } }));
+    expect(none.droppedAfterCutoff).toBe(0);
+    expect(col(none.table, 'ACTIONS_CRM_CONTACTS_sum')[1]).toBe(1008);
+    expect(col(none.table, 'usage_rows')[1]).toBe(3);
   });
 
   it('windows mode: per-window sums, active weeks and trend before the cutoff', async () => {
@@ -212,6 +246,14 @@ describe('no leakage', () => {
 });
 
 describe('fingerprint', () => {
+  it('is the same on a worker thread', async () => {
+    const dir = tmp();
+    generateSample({ companies: 200, seed: 2, outDir: dir });
+    const files = ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'].map((f) => path.join(dir, f));
+    expect(await fingerprintFilesInWorker(files)).toBe(await fingerprintFiles(files));
+    await expect(fingerprintFilesInWorker([path.join(dir, 'nope.csv')])).rejects.toThrow(/ENOENT/);
+  });
+
   it('depends on the bytes of the input files only', async () => {
     const a = tmp();
     const b = tmp();

@@ -13,28 +13,30 @@ import { loadCsv, type CsvType } from './csv';
 import type { Dataset } from './dataset';
 import { Duck, ident, lit } from './duck';
 import { DataError } from './errors';
-import { fingerprintFiles } from './fingerprint';
+import { fingerprintFilesInWorker } from './fingerprint';
 import { categoricalColumn, makeTable, numericColumn, type Column } from './table';
-import { aggregateUsage } from './aggregate';
+import { UsageAggregator } from './aggregate';
 
 export const COMPANY_ATTRIBUTES = ['ALEXA_RANK', 'EMPLOYEE_RANGE', 'INDUSTRY'] as const;
 const ATTRIBUTE_TYPES: Record<string, CsvType> = { ALEXA_RANK: 'DOUBLE', EMPLOYEE_RANGE: 'VARCHAR', INDUSTRY: 'VARCHAR' };
 
-async function firstNullLine(duck: Duck, table: string, column: string, where = 'TRUE'): Promise<number | undefined> {
-  const v = await duck.scalar(`SELECT min(rowid) FROM ${ident(table)} WHERE ${ident(column)} IS NULL AND ${where}`);
-  return v === null || v === undefined ? undefined : Number(v) + 2; // rowid 0 is line 2 (after the header)
-}
-
-/** The rows whose flag is 1, in order (shares the arrays when all pass). */
-function keepRows(cols: Float64Array[], flag: Float64Array): Float64Array[] {
-  let kept = 0;
-  for (let i = 0; i < flag.length; i++) if (flag[i] === 1) kept++;
-  if (kept === flag.length) return cols;
-  return cols.map((c) => {
-    const out = new Float64Array(kept);
-    for (let i = 0, j = 0; i < flag.length; i++) if (flag[i] === 1) out[j++] = c[i];
-    return out;
-  });
+/**
+ * In one scan of `table`: per column, the file line of its first NULL (undefined if none), then the
+ * values of the `extra` SQL expressions.
+ */
+async function firstNullLines(
+  duck: Duck,
+  table: string,
+  columns: string[],
+  extra: string[] = [],
+): Promise<{ lines: (number | undefined)[]; extra: unknown[] }> {
+  const sql = [...columns.map((c) => `min(rowid) FILTER (WHERE ${ident(c)} IS NULL)`), ...extra].join(', ');
+  const row = (await duck.rows(`SELECT ${sql} FROM ${ident(table)}`))[0];
+  return {
+    // rowid 0 is line 2 (after the header)
+    lines: row.slice(0, columns.length).map((v) => (v === null || v === undefined ? undefined : Number(v) + 2)),
+    extra: row.slice(columns.length),
+  };
 }
 
 function examples(rows: unknown[][]): string {
@@ -84,89 +86,107 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
       raw = await read();
     }
     const { cust, non, usage } = raw;
-    // hash the inputs while DuckDB works (the files exist and are readable by now)
     const fileList = [files.customers, files.noncustomers, files.usage];
-    const fingerprinting = fingerprintFiles(fileList);
-    fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
     const extra = counters.filter((c) => !(USAGE_COUNTERS as readonly string[]).includes(c));
     if (extra.length) warnings.push(`using non-standard usage counters: ${extra.join(', ')}`);
     const tLoad = performance.now();
 
-    // ---- checks that need the data
-    for (const [table, file] of [
-      ['cust', names.customers],
-      ['non', names.noncustomers],
-      ['usage', names.usage],
+    // ---- checks that need the data (one scan per table; errors in the order: ids, CLOSEDATE, timestamps)
+    const id = ident(idc);
+    const [custNullId, custNullClose] = (await firstNullLines(duck, 'cust', [idc, 'CLOSEDATE'])).lines;
+    const [nonNullId] = (await firstNullLines(duck, 'non', [idc])).lines;
+    const usageChecks = await firstNullLines(duck, 'usage', [idc, 'WHEN_TIMESTAMP'], [
+      `strftime(max("WHEN_TIMESTAMP"), '%Y-%m-%d %H:%M:%S')`,
+    ]);
+    const [usageNullId, usageNullTs] = usageChecks.lines;
+    const maxTs = usageChecks.extra[0];
+    for (const [line, file] of [
+      [custNullId, names.customers],
+      [nonNullId, names.noncustomers],
+      [usageNullId, names.usage],
     ] as const) {
-      const line = await firstNullLine(duck, table, idc);
       if (line) throw new DataError(`${file}: column ${idc}, line ${line}: missing id`, { file, column: idc, line });
     }
-    if (pit) {
-      const line = await firstNullLine(duck, 'cust', 'CLOSEDATE');
-      if (line) {
-        throw new DataError(
-          `${names.customers}: column CLOSEDATE, line ${line}: missing value (needed for the point-in-time cutoff)`,
-          { file: names.customers, column: 'CLOSEDATE', line },
-        );
-      }
+    if (pit && custNullClose) {
+      throw new DataError(
+        `${names.customers}: column CLOSEDATE, line ${custNullClose}: missing value (needed for the point-in-time cutoff)`,
+        { file: names.customers, column: 'CLOSEDATE', line: custNullClose },
+      );
     }
-    const line = await firstNullLine(duck, 'usage', 'WHEN_TIMESTAMP');
-    if (line) {
-      throw new DataError(`${names.usage}: column WHEN_TIMESTAMP, line ${line}: missing timestamp`, {
+    if (usageNullTs) {
+      throw new DataError(`${names.usage}: column WHEN_TIMESTAMP, line ${usageNullTs}: missing timestamp`, {
         file: names.usage,
         column: 'WHEN_TIMESTAMP',
-        line,
+        line: usageNullTs,
       });
     }
-    const dupCust = await duck.rows(
-      `SELECT ${ident(idc)}, count(*) FROM cust GROUP BY 1 HAVING count(*) > 1 ORDER BY min(rowid) LIMIT 5`,
-    );
-    if (dupCust.length) {
-      const n = await duck.scalar(`SELECT count(*) - count(DISTINCT ${ident(idc)}) FROM cust`);
-      warnings.push(`${names.customers}: ${n} duplicate rows (ids ${examples(dupCust)}…); kept the first of each id`);
-    }
-    const dupNon = await duck.rows(
-      `SELECT ${ident(idc)}, count(*) FROM non GROUP BY 1 HAVING count(*) > 1 ORDER BY min(rowid) LIMIT 5`,
-    );
-    if (dupNon.length) {
-      const n = await duck.scalar(`SELECT count(*) - count(DISTINCT ${ident(idc)}) FROM non`);
-      warnings.push(`${names.noncustomers}: ${n} duplicate rows (ids ${examples(dupNon)}…); kept the first of each id`);
-    }
-    const both = await duck.rows(
-      `SELECT DISTINCT n.${ident(idc)} FROM non n JOIN cust c ON c.${ident(idc)} = n.${ident(idc)} LIMIT 5`,
-    );
-    if (both.length) {
-      const n = await duck.scalar(
-        `SELECT count(DISTINCT n.${ident(idc)}) FROM non n JOIN cust c ON c.${ident(idc)} = n.${ident(idc)}`,
-      );
+
+    // ---- companies: the first row of each id, customers before non-customers. A row's position
+    // `pos` is its rowid in customers.csv, or customers' rows + its rowid in noncustomers.csv.
+    onProgress(`aggregating usage (${pit ? 'point-in-time cutoff' : 'no cutoff'})`);
+    const snapshot = features.cutoff.snapshot_date ?? String(maxTs);
+    const snapshotSql = `CAST(${lit(snapshot)} AS TIMESTAMP)`;
+    const nCust = cust.rows;
+    const nRows = cust.rows + non.rows;
+    await duck.run(`
+      CREATE TABLE firsts AS
+      SELECT id, CAST(min(pos) AS INTEGER) AS pos, count(*) FILTER (WHERE pos < ${nCust}) AS nc,
+             count(*) FILTER (WHERE pos >= ${nCust}) AS nn, min(pos) FILTER (WHERE pos >= ${nCust}) AS npos
+             ${pit ? ', arg_min(cutoff, pos) AS cutoff' : ''}
+      FROM (
+        SELECT ${id} AS id, rowid AS pos${pit ? ', "CLOSEDATE" AS cutoff' : ''} FROM cust
+        UNION ALL
+        SELECT ${id} AS id, rowid + ${nCust} AS pos${pit ? `, ${snapshotSql} AS cutoff` : ''} FROM non
+      ) GROUP BY id`);
+    const [counts] = (await duck.rows(
+      `SELECT count(*), count(*) FILTER (WHERE nc > 0), count(*) FILTER (WHERE nn > 0),
+              count(*) FILTER (WHERE nc > 0 AND nn > 0) FROM firsts`,
+    )) as number[][];
+    const [nCompanies, custIds, nonIds, inBoth] = counts;
+    if (custIds < cust.rows) {
+      const dup = await duck.rows(`SELECT id FROM firsts WHERE nc > 1 ORDER BY pos LIMIT 5`);
       warnings.push(
-        `${n} ids are in both ${names.customers} and ${names.noncustomers} (${examples(both)}…); labelled customers`,
+        `${names.customers}: ${cust.rows - custIds} duplicate rows (ids ${examples(dup)}…); kept the first of each id`,
       );
+    }
+    if (nonIds < non.rows) {
+      const dup = await duck.rows(`SELECT id FROM firsts WHERE nn > 1 ORDER BY npos LIMIT 5`);
+      warnings.push(
+        `${names.noncustomers}: ${non.rows - nonIds} duplicate rows (ids ${examples(dup)}…); kept the first of each id`,
+      );
+    }
+    if (inBoth > 0) {
+      const both = await duck.rows(`SELECT DISTINCT n.${id} FROM non n JOIN cust c ON c.${id} = n.${id} LIMIT 5`);
+      warnings.push(
+        `${inBoth} ids are in both ${names.customers} and ${names.noncustomers} (${examples(both)}…); labelled customers`,
+      );
+    }
+    // company index of each kept position, in order (-1: a later duplicate)
+    const firsts = await duck.columns(
+      `SELECT pos, ${idType === 'BIGINT' ? 'CAST(id AS DOUBLE)' : 'id'} AS id FROM firsts`,
+      nCompanies,
+    );
+    const ordOf = new Int32Array(nRows).fill(-1);
+    const firstPos = firsts.data[0] as Float64Array;
+    for (let i = 0; i < nCompanies; i++) ordOf[firstPos[i]] = 0;
+    for (let p = 0, k = 0; p < nRows; p++) if (ordOf[p] === 0) ordOf[p] = k++;
+    const ids = new Array<string>(nCompanies);
+    const idValues = firsts.data[1];
+    for (let i = 0; i < nCompanies; i++) {
+      const v = idValues[i];
+      // String(v | 0) is the same text as String(v) for an int32, and ~3× faster
+      ids[ordOf[firstPos[i]]] = typeof v === 'number' && (v | 0) === v ? String(v | 0) : String(v);
     }
 
-    // ---- companies and their cutoffs
-    onProgress(`aggregating usage (${pit ? 'point-in-time cutoff' : 'no cutoff'})`);
-    const maxTs = String(await duck.scalar(`SELECT strftime(max("WHEN_TIMESTAMP"), '%Y-%m-%d %H:%M:%S') FROM usage`));
-    const snapshot = features.cutoff.snapshot_date ?? maxTs;
-    const snapshotSql = `CAST(${lit(snapshot)} AS TIMESTAMP)`;
-    const attrs = COMPANY_ATTRIBUTES.map(ident).join(', ');
-    await duck.run(`
-      CREATE TABLE companies AS
-      SELECT * EXCLUDE (k), row_number() OVER (ORDER BY src, r) - 1 AS ord FROM (
-        SELECT *, row_number() OVER (PARTITION BY id ORDER BY src, r) AS k FROM (
-          SELECT ${ident(idc)} AS id, ${attrs}, "CLOSEDATE" AS cutoff, 0 AS src, rowid AS r FROM cust
-          UNION ALL
-          SELECT ${ident(idc)} AS id, ${attrs}, ${snapshotSql} AS cutoff, 1 AS src, rowid AS r FROM non
-        )
-      ) WHERE k = 1`);
-    const nCompanies = Number(await duck.scalar('SELECT count(*) FROM companies'));
-    const end = pit ? 'c.cutoff' : snapshotSql;
-    const key = `u.${ident(idc)}`;
-    // Text attributes travel as codes into a small dictionary: numbers cross from DuckDB in bulk.
+    // ---- company attributes, label and window end, scattered to company order. Text attributes
+    // travel as codes into a small dictionary: numbers cross from DuckDB in bulk.
     const dictionaries = new Map<string, string[]>();
     for (const x of COMPANY_ATTRIBUTES) {
       if (ATTRIBUTE_TYPES[x] !== 'VARCHAR') continue;
-      const values = await duck.rows(`SELECT DISTINCT ${ident(x)} FROM companies WHERE ${ident(x)} IS NOT NULL ORDER BY 1`);
+      const values = await duck.rows(
+        `SELECT DISTINCT v FROM (SELECT ${ident(x)} AS v FROM cust UNION ALL SELECT ${ident(x)} FROM non)
+         WHERE v IS NOT NULL ORDER BY 1`,
+      );
       dictionaries.set(
         x,
         values.map((r) => String(r[0])),
@@ -175,64 +195,86 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     const attrSql = COMPANY_ATTRIBUTES.map((x) => {
       const dict = dictionaries.get(x);
       return dict
-        ? `CAST(coalesce(list_position([${dict.map(lit).join(', ')}]::VARCHAR[], c.${ident(x)}), 0) AS DOUBLE) AS ${ident(x)}`
-        : `c.${ident(x)}`;
+        ? `CAST(coalesce(list_position([${dict.map(lit).join(', ')}]::VARCHAR[], ${ident(x)}), 0) AS INTEGER)`
+        : `CAST(${ident(x)} AS DOUBLE)`;
     }).join(', ');
-    const result = await duck.columns(
-      `SELECT ${idType === 'BIGINT' ? 'CAST(c.id AS DOUBLE)' : 'c.id'} AS id, CAST(c.src = 0 AS DOUBLE) AS label,
-              ${attrSql}, CAST(epoch(${end}) AS DOUBLE) AS _end
-       FROM companies c ORDER BY c.ord`,
-      nCompanies,
+    const snapEpoch = `CAST(epoch(${snapshotSql}) AS DOUBLE)`;
+    const attrs = COMPANY_ATTRIBUTES.map((x) => (dictionaries.has(x) ? new Int32Array(nCompanies) : new Float64Array(nCompanies)));
+    const end = new Float64Array(nCompanies);
+    const y = new Uint8Array(nCompanies);
+    await duck.forEachChunk(
+      `SELECT CAST(rowid AS INTEGER) AS pos, ${attrSql}, ${pit ? 'CAST(epoch("CLOSEDATE") AS DOUBLE)' : snapEpoch} AS e FROM cust
+       UNION ALL
+       SELECT CAST(rowid + ${nCust} AS INTEGER), ${attrSql}, ${snapEpoch} FROM non`,
+      (cols, n) => {
+        const pos = cols[0];
+        const e = cols[cols.length - 1];
+        for (let i = 0; i < n; i++) {
+          const o = ordOf[pos[i]];
+          if (o < 0) continue;
+          end[o] = e[i];
+          y[o] = pos[i] < nCust ? 1 : 0;
+          for (let a = 0; a < attrs.length; a++) attrs[a][o] = cols[a + 1][i];
+        }
+      },
     );
-    // usage rows of known companies, by company index (in time order when active weeks need it), each
-    // with a flag: does it pass the cutoff?
+
+    // ---- usage rows of known companies (in time order per company when active weeks need it), each
+    // with its company's position, or -1 when it falls after the company's cutoff
     const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
-    const joined = await duck.columns(
-      `SELECT CAST(c.ord AS DOUBLE) AS company, CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
-              ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')},
-              CAST(${pit ? 'u."WHEN_TIMESTAMP" <= c.cutoff' : 'TRUE'} AS DOUBLE) AS keep
-       FROM usage u JOIN companies c ON c.id = ${key}
-       ${sorted ? 'ORDER BY c.ord, u."WHEN_TIMESTAMP"' : ''}`,
-      usage.rows,
-      { atMost: true },
+    // hash the inputs on another thread while this one aggregates (a core is free then)
+    const fingerprinting = fingerprintFilesInWorker(fileList);
+    fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
+    const aggregator = new UsageAggregator(nCompanies, end, features.usage);
+    let company = new Int32Array(2048);
+    let dropped = 0;
+    const joinedRows = await duck.forEachChunk(
+      `SELECT ${pit ? 'CASE WHEN u."WHEN_TIMESTAMP" <= f.cutoff THEN f.pos ELSE -1 END' : 'f.pos'} AS company,
+              CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
+              ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')}
+       FROM usage u JOIN firsts f ON f.id = u.${id}
+       ${sorted ? 'ORDER BY f.pos, u."WHEN_TIMESTAMP"' : ''}`,
+      (cols, n) => {
+        if (company.length < n) company = new Int32Array(n);
+        const code = cols[0];
+        for (let i = 0; i < n; i++) {
+          const p = code[i];
+          if (p < 0) dropped++;
+          company[i] = p < 0 ? -1 : ordOf[p];
+        }
+        aggregator.add({
+          company: company.subarray(0, n),
+          ts: cols[1] as Float64Array,
+          counters: cols.slice(2) as Float64Array[],
+        });
+      },
     );
-    const orphanRows = usage.rows - joined.rows;
+    const orphanRows = usage.rows - joinedRows;
     if (orphanRows > 0) {
       warnings.push(
         `${names.usage}: ${orphanRows} rows with ids in neither ${names.customers} nor ${names.noncustomers} (ignored)`,
       );
     }
-    const u = keepRows(joined.data.slice(0, -1) as Float64Array[], joined.data[joined.data.length - 1] as Float64Array);
-    const counted = u[0].length;
-    const dropped = joined.rows - counted;
-    const usageColumns = aggregateUsage(
-      { company: u[0], ts: u[1], counters: u.slice(2) },
-      nCompanies,
-      result.data[result.data.length - 1] as Float64Array,
-      features.usage,
-    );
+    const usageColumns = aggregator.finish();
 
     const columns: Column[] = [];
-    result.names.forEach((name, i) => {
-      if (i < 2 || i === result.names.length - 1) return;
-      const d = result.data[i];
+    COMPANY_ATTRIBUTES.forEach((name, a) => {
       const dict = dictionaries.get(name);
       if (dict) {
-        const codes = d as Float64Array;
-        columns.push(categoricalColumn(name, Array.from(codes, (k) => (k > 0 ? dict[k - 1] : null))));
-      } else columns.push(d instanceof Float64Array ? numericColumn(name, d) : categoricalColumn(name, d));
+        const codes = attrs[a];
+        const v = new Array<string | null>(nCompanies);
+        for (let i = 0; i < nCompanies; i++) v[i] = codes[i] > 0 ? dict[codes[i] - 1] : null;
+        columns.push(categoricalColumn(name, v));
+      } else columns.push(numericColumn(name, attrs[a] as Float64Array));
     });
     columns.push(...usageColumns);
-    const label = result.data[1] as Float64Array;
-    const y = new Uint8Array(result.rows);
-    for (let i = 0; i < y.length; i++) y[i] = label[i];
     const fingerprint = await fingerprinting;
-    onProgress(`${result.rows} companies, ${columns.length} raw features`);
+    onProgress(`${nCompanies} companies, ${columns.length} raw features`);
     return {
       source: 'hubspot',
       table: makeTable(columns),
       y,
-      ids: idType === 'BIGINT' ? Array.from(result.data[0] as Float64Array, String) : (result.data[0] as string[]),
+      ids,
       categorical: ['EMPLOYEE_RANGE', 'INDUSTRY'],
       warnings,
       fingerprint,
