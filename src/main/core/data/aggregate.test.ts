@@ -5,6 +5,7 @@ import { aggregateUsage, UsageAggregator, type UsageRows } from './aggregate';
 const DAY = 86_400;
 const t = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 const usage = (u: object) => FrameworkConfigSchema.parse({ features: { usage: { counters: ['A'], ...u } } }).features.usage;
+const bytes = (v: Float64Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const byName = (cols: { name: string; values: Float64Array }[]) =>
   Object.fromEntries(cols.map((c) => [c.name, Array.from(c.values)]));
 
@@ -110,7 +111,7 @@ describe('aggregateUsage', () => {
       }
       const batched = agg.finish();
       expect(batched.map((c) => c.name)).toEqual(whole.map((c) => c.name));
-      batched.forEach((c, i) => expect(Buffer.from(c.values.buffer).equals(Buffer.from(whole[i].values.buffer))).toBe(true));
+      batched.forEach((c, i) => expect(bytes(c.values).equals(bytes(whole[i].values))).toBe(true));
       // and the same numbers as a plain per-row reference
       const ref = (k: number, c: number, lo: number) => {
         let sum = 0;

@@ -3,10 +3,10 @@
  *
  * DuckDB reads, joins and filters the rows; grouping happens here because the group key is a dense
  * company index, so the aggregates are plain array updates. That was 5–10× faster than DuckDB's hash
- * aggregation with the ~100 aggregates of windows mode. Rows arrive in batches (DuckDB's result
- * chunks, so they never have to be gathered into one big copy) and each batch is aggregated counter
- * by counter: one tight loop per counter over the batch, updating that counter's per-company arrays.
- * That was ~2.5× faster than updating all counters of a row at once.
+ * aggregation with the ~100 aggregates of windows mode. Rows arrive in pieces (DuckDB's result
+ * chunks, never gathered into one big copy) and each piece is aggregated counter by counter: one
+ * tight loop per counter updating that counter's per-company arrays (~2.5× faster than updating all
+ * counters of a row at once). The loops run as WebAssembly (usage-kernels.ts), ~2× faster again.
  *
  * all_time: per counter sum / mean / max over all rows, `usage_rows`, `days_since_last_usage`.
  * windows:  the same per window (rows with end − w days < ts ≤ end), `usage_rows_<w>d`,
@@ -19,8 +19,12 @@
  */
 import type { FeaturesConfig } from '../../../shared/config/schema';
 import { numericColumn, type NumericColumn } from './table';
+import { usageHeap, type UsageHeap } from './usage-kernels';
 
 const DAY = 86_400;
+
+/** Rows staged in the heap per kernel call (DuckDB's chunks have 2048). */
+const STAGE_ROWS = 8192;
 
 export interface UsageRows {
   /** Company index (0 … companies − 1) per row; rows with a negative index are skipped. */
@@ -34,90 +38,26 @@ export interface UsageRows {
 /** Monday-based week number (1970-01-01 was a Thursday), as DuckDB's date_trunc('week'). */
 const weekOf = (sec: number) => Math.floor((Math.floor(sec / DAY) + 3) / 7);
 
-/**
- * Sum and max of one counter per company, and how many of its values were NaN (allocated on the
- * first NaN: most data has none). The number of values counted is the company's rows minus its NaNs.
- */
-class CounterStats {
-  readonly sum: Float64Array;
-  readonly max: Float64Array;
-  nan: Float64Array | undefined;
-
-  constructor(private readonly companies: number) {
-    this.sum = new Float64Array(companies);
-    this.max = new Float64Array(companies).fill(-Infinity);
-  }
-
-  /** Every row with a company (index ≥ 0). */
-  add(company: Int32Array, values: Float64Array): void {
-    const { sum, max } = this;
-    let nan = this.nan;
-    for (let r = 0; r < company.length; r++) {
-      const c = company[r];
-      if (c < 0) continue;
-      const v = values[r];
-      if (v !== v) {
-        nan ??= this.nan = new Float64Array(this.companies);
-        nan[c]++;
-        continue;
-      }
-      sum[c] += v;
-      if (v > max[c]) max[c] = v;
-    }
-  }
-
-  /** The rows listed in sel[0 … m − 1] (all with a company). */
-  addSelected(company: Int32Array, values: Float64Array, sel: Int32Array, m: number): void {
-    const { sum, max } = this;
-    let nan = this.nan;
-    for (let i = 0; i < m; i++) {
-      const r = sel[i];
-      const c = company[r];
-      const v = values[r];
-      if (v !== v) {
-        nan ??= this.nan = new Float64Array(this.companies);
-        nan[c]++;
-        continue;
-      }
-      sum[c] += v;
-      if (v > max[c]) max[c] = v;
-    }
-  }
-
-  /** The output columns for `aggregations`, given each company's row count (reuses sum and max). */
-  columns(
-    prefix: string,
-    suffix: string,
-    rows: Float64Array,
-    aggregations: FeaturesConfig['usage']['aggregations'],
-  ): NumericColumn[] {
-    const { sum, max, nan } = this;
-    const n = this.companies;
-    let mean: Float64Array | undefined;
-    if (aggregations.includes('mean')) {
-      mean = new Float64Array(n);
-      for (let c = 0; c < n; c++) {
-        const k = nan ? rows[c] - nan[c] : rows[c];
-        mean[c] = k === 0 ? NaN : sum[c] / k;
-      }
-    }
-    if (aggregations.includes('max')) {
-      for (let c = 0; c < n; c++) if ((nan ? rows[c] - nan[c] : rows[c]) === 0) max[c] = NaN;
-    }
-    return aggregations.map((a) => numericColumn(`${prefix}_${a}${suffix}`, a === 'sum' ? sum : a === 'mean' ? mean! : max));
-  }
+/** Byte offsets in the heap of one counter's per-company sum, max and count of NaN values. */
+interface CounterStats {
+  sum: number;
+  max: number;
+  nan: number;
 }
 
 /**
- * Aggregates usage rows batch by batch; `finish` returns the columns.
+ * Aggregates usage rows added in any number of pieces; `finish` returns the columns.
  * In windows mode with active weeks, rows must come grouped by company and ascending in time
- * (across batches too).
+ * (across pieces too).
  */
 export class UsageAggregator {
   private readonly nc: number;
-  /** Rows counted per company, and the latest timestamp among them. */
-  private readonly rowCount: Float64Array;
-  private readonly last: Float64Array;
+  private readonly heap: UsageHeap;
+  /** Byte offsets of the staged rows (company, ts, counters) and of each window's selection. */
+  private readonly stage: { company: number; ts: number; counters: number[]; sel: number[] };
+  /** Byte offsets of the rows counted per company and the latest timestamp among them. */
+  private readonly count: number;
+  private readonly last: number;
   /** all_time: one entry per counter; windows: per window, one per counter. */
   private readonly stats: CounterStats[][];
   private readonly windows: number[];
@@ -125,54 +65,79 @@ export class UsageAggregator {
   private readonly activeWeeks: Float64Array[];
   private readonly prevComp: number[];
   private readonly prevWeek: number[];
-  private sel = new Int32Array(0);
 
   /**
    * @param end per company, the window end in epoch seconds (its cutoff, or the snapshot)
+   * @param options.wasm false: the JS loops (for tests; the results are identical)
    */
   constructor(
     private readonly companies: number,
     private readonly end: Float64Array,
     private readonly usage: FeaturesConfig['usage'],
+    options: { wasm?: boolean } = {},
   ) {
     this.nc = usage.counters.length;
-    this.rowCount = new Float64Array(companies);
-    this.last = new Float64Array(companies).fill(-Infinity);
-    const stats = () => usage.counters.map(() => new CounterStats(companies));
-    if (usage.mode === 'all_time') {
-      this.windows = [];
-      this.stats = [stats()];
-    } else {
-      this.windows = [...new Set(usage.windows)].sort((a, b) => a - b);
-      this.stats = this.windows.map(stats);
-    }
+    this.windows = usage.mode === 'all_time' ? [] : [...new Set(usage.windows)].sort((a, b) => a - b);
+    const groups = Math.max(1, this.windows.length);
+    // layout: staged rows, then per-company arrays of companies × 8 bytes each
+    let bytes = 0;
+    const take = (n: number) => {
+      const at = bytes;
+      bytes += Math.ceil(n / 8) * 8;
+      return at;
+    };
+    this.stage = {
+      company: take(STAGE_ROWS * 4),
+      ts: take(STAGE_ROWS * 8),
+      counters: usage.counters.map(() => take(STAGE_ROWS * 8)),
+      sel: this.windows.map(() => take(STAGE_ROWS * 4)),
+    };
+    const perCompany = () => take(companies * 8);
+    this.count = perCompany();
+    this.last = perCompany();
+    this.stats = Array.from({ length: groups }, () =>
+      usage.counters.map(() => ({ sum: perCompany(), max: perCompany(), nan: perCompany() })),
+    );
+    this.heap = usageHeap(bytes, options.wasm ?? true);
+    const f64 = this.heap.f64;
+    f64.fill(-Infinity, this.last / 8, this.last / 8 + companies);
+    for (const group of this.stats) for (const s of group) f64.fill(-Infinity, s.max / 8, s.max / 8 + companies);
     this.windowRows = this.windows.map(() => new Float64Array(companies));
     this.activeWeeks = usage.mode === 'windows' && usage.active_weeks ? this.windows.map(() => new Float64Array(companies)) : [];
     this.prevComp = this.windows.map(() => -1);
     this.prevWeek = this.windows.map(() => NaN);
   }
 
+  /** Aggregates the rows (the arrays are not kept). */
   add(rows: UsageRows): this {
     const { company, ts, counters } = rows;
     if (counters.length !== this.nc) throw new Error(`expected ${this.nc} counter columns, got ${counters.length}`);
-    const n = company.length;
-    const { rowCount, last } = this;
-    for (let r = 0; r < n; r++) {
-      const c = company[r];
-      if (c < 0) continue;
-      rowCount[c]++;
-      if (ts[r] > last[c]) last[c] = ts[r];
+    const { i32, f64 } = this.heap;
+    const st = this.stage;
+    for (let off = 0; off < company.length; off += STAGE_ROWS) {
+      const n = Math.min(STAGE_ROWS, company.length - off);
+      i32.set(company.subarray(off, off + n), st.company / 4);
+      f64.set(ts.subarray(off, off + n), st.ts / 8);
+      for (let k = 0; k < this.nc; k++) f64.set(counters[k].subarray(off, off + n), st.counters[k] / 8);
+      this.aggregateStaged(n);
     }
+    return this;
+  }
+
+  private aggregateStaged(n: number): void {
+    const heap = this.heap;
+    const st = this.stage;
+    heap.rows(st.company, st.ts, n, this.count, this.last);
     if (this.usage.mode === 'all_time') {
-      const stats = this.stats[0];
-      for (let k = 0; k < this.nc; k++) stats[k].add(company, counters[k]);
-      return this;
+      this.stats[0].forEach((s, k) => heap.counter(st.company, st.counters[k], n, s.sum, s.max, s.nan));
+      return;
     }
-    if (this.sel.length < n) this.sel = new Int32Array(Math.max(n, 2048));
-    const sel = this.sel;
+    const company = heap.i32.subarray(st.company / 4, st.company / 4 + n);
+    const ts = heap.f64.subarray(st.ts / 8, st.ts / 8 + n);
     const end = this.end;
     this.windows.forEach((w, wi) => {
       const limit = w * DAY;
+      const sel = heap.i32.subarray(st.sel[wi] / 4, st.sel[wi] / 4 + n);
       let m = 0;
       for (let r = 0; r < n; r++) {
         const c = company[r];
@@ -180,53 +145,83 @@ export class UsageAggregator {
       }
       const v = this.windowRows[wi];
       for (let i = 0; i < m; i++) v[company[sel[i]]]++;
-      if (this.activeWeeks.length) {
-        // rows are grouped by company and ascending in time, so a new week shows as a change
-        const weeks = this.activeWeeks[wi];
-        let prevComp = this.prevComp[wi];
-        let prevWeek = this.prevWeek[wi];
-        for (let i = 0; i < m; i++) {
-          const r = sel[i];
-          const c = company[r];
-          const wk = weekOf(ts[r]);
-          if (c !== prevComp || wk !== prevWeek) {
-            if (c === prevComp && wk < prevWeek) throw new Error('usage rows must be sorted by company and time');
-            weeks[c]++;
-            prevComp = c;
-            prevWeek = wk;
-          }
-        }
-        this.prevComp[wi] = prevComp;
-        this.prevWeek[wi] = prevWeek;
-      }
-      const stats = this.stats[wi];
-      for (let k = 0; k < this.nc; k++) stats[k].addSelected(company, counters[k], sel, m);
+      if (this.activeWeeks.length) this.countWeeks(wi, company, ts, sel, m);
+      this.stats[wi].forEach((s, k) =>
+        heap.counterSelected(st.company, st.counters[k], st.sel[wi], m, s.sum, s.max, s.nan),
+      );
     });
-    return this;
   }
 
+  /** Rows are grouped by company and ascending in time, so a new week shows as a change. */
+  private countWeeks(wi: number, company: Int32Array, ts: Float64Array, sel: Int32Array, m: number): void {
+    const weeks = this.activeWeeks[wi];
+    let prevComp = this.prevComp[wi];
+    let prevWeek = this.prevWeek[wi];
+    for (let i = 0; i < m; i++) {
+      const r = sel[i];
+      const c = company[r];
+      const wk = weekOf(ts[r]);
+      if (c !== prevComp || wk !== prevWeek) {
+        if (c === prevComp && wk < prevWeek) throw new Error('usage rows must be sorted by company and time');
+        weeks[c]++;
+        prevComp = c;
+        prevWeek = wk;
+      }
+    }
+    this.prevComp[wi] = prevComp;
+    this.prevWeek[wi] = prevWeek;
+  }
+
+  /** A per-company array of the heap (a view: the columns share the heap's buffer). */
+  private array(offset: number): Float64Array {
+    return this.heap.f64.subarray(offset / 8, offset / 8 + this.companies);
+  }
+
+  /** One counter's output columns, given each company's row count (turns max into its column). */
+  private counterColumns(name: string, suffix: string, s: CounterStats, rows: Float64Array): NumericColumn[] {
+    const n = this.companies;
+    const sum = this.array(s.sum);
+    const max = this.array(s.max);
+    const nan = this.array(s.nan);
+    let mean: Float64Array | undefined;
+    if (this.usage.aggregations.includes('mean')) {
+      mean = new Float64Array(n);
+      for (let c = 0; c < n; c++) {
+        const k = rows[c] - nan[c];
+        mean[c] = k === 0 ? NaN : sum[c] / k;
+      }
+    }
+    for (let c = 0; c < n; c++) if (rows[c] - nan[c] === 0) max[c] = NaN;
+    return this.usage.aggregations.map((a) =>
+      numericColumn(`${name}_${a}${suffix}`, a === 'sum' ? sum : a === 'mean' ? mean! : max),
+    );
+  }
+
+  /**
+   * The columns, in the configured order. Call once. The numeric arrays of sums, maxima and row
+   * counts are views of the aggregator's heap (no copy of hundreds of MB).
+   */
   finish(): NumericColumn[] {
-    const { usage, companies, rowCount, last, end } = this;
+    const { usage, companies, end } = this;
     const names = usage.counters;
+    const rowCount = this.array(this.count);
     const recency = () => {
+      const last = this.array(this.last);
       const v = new Float64Array(companies);
       for (let c = 0; c < companies; c++) v[c] = rowCount[c] ? Math.floor((end[c] - last[c]) / DAY) : NaN;
       return numericColumn('days_since_last_usage', v);
     };
     const out: NumericColumn[] = [];
     if (usage.mode === 'all_time') {
-      const stats = this.stats[0];
-      names.forEach((name, k) => out.push(...stats[k].columns(name, '', rowCount, usage.aggregations)));
+      names.forEach((name, k) => out.push(...this.counterColumns(name, '', this.stats[0][k], rowCount)));
       if (usage.row_count) out.push(numericColumn('usage_rows', rowCount));
       if (usage.recency) out.push(recency());
       return out;
     }
     const { windows } = this;
-    const sums = windows.map((_, wi) => this.stats[wi].map((s) => s.sum));
     windows.forEach((w, wi) => {
-      const stats = this.stats[wi];
       const rows = this.windowRows[wi];
-      names.forEach((name, k) => out.push(...stats[k].columns(name, `_${w}d`, rows, usage.aggregations)));
+      names.forEach((name, k) => out.push(...this.counterColumns(name, `_${w}d`, this.stats[wi][k], rows)));
       if (usage.row_count) out.push(numericColumn(`usage_rows_${w}d`, rows));
       if (this.activeWeeks.length) out.push(numericColumn(`active_weeks_${w}d`, this.activeWeeks[wi]));
     });
@@ -234,8 +229,8 @@ export class UsageAggregator {
       const lo = windows[0];
       const hi = windows[windows.length - 1];
       names.forEach((name, k) => {
-        const a = sums[0][k];
-        const b = sums[windows.length - 1][k];
+        const a = this.array(this.stats[0][k].sum);
+        const b = this.array(this.stats[windows.length - 1][k].sum);
         const v = new Float64Array(companies);
         for (let c = 0; c < companies; c++) v[c] = a[c] / lo - b[c] / hi;
         out.push(numericColumn(`${name}_trend`, v));
@@ -256,6 +251,7 @@ export function aggregateUsage(
   companies: number,
   end: Float64Array,
   usage: FeaturesConfig['usage'],
+  options: { wasm?: boolean } = {},
 ): NumericColumn[] {
-  return new UsageAggregator(companies, end, usage).add(rows).finish();
+  return new UsageAggregator(companies, end, usage, options).add(rows).finish();
 }
