@@ -87,7 +87,10 @@ export function inspectCsv(file: string, required: readonly string[]): string[] 
   return header;
 }
 
-/** Turns DuckDB's conversion error into "file: column X, line N: expected …, got …". */
+/** A value that does not fit its column's type (the column and line are in `details`). */
+export class CsvValueError extends DataError {}
+
+/** Turns DuckDB's conversion error into "file: column X, line N: expected …, got …" (a CsvValueError). */
 function conversionError(err: unknown, file: string, types: Record<string, CsvType>): DataError {
   const name = path.basename(file);
   const msg = err instanceof Error ? err.message : String(err);
@@ -96,7 +99,7 @@ function conversionError(err: unknown, file: string, types: Record<string, CsvTy
   const value = /Could not convert string "([^"]*)"/.exec(msg)?.[1];
   if (line && column && column in types) {
     const got = value !== undefined ? `, got "${value}"` : '';
-    return new DataError(
+    return new CsvValueError(
       `${name}: column ${column}, line ${line} (data row ${Number(line) - 1}): expected ${TYPE_WORDS[types[column]]}${got}`,
       { file, column, line: Number(line) },
     );

@@ -61,4 +61,20 @@ describe('Duck', () => {
     ).rejects.toThrow('stop');
     expect(await duck.scalar('SELECT 1')).toBe(1);
   });
+
+  it('connect() opens a second connection to the same database that runs queries alongside', async () => {
+    await duck.run('CREATE TABLE shared AS SELECT range AS x FROM range(300000)');
+    const other = await duck.connect();
+    try {
+      const [a, b] = await Promise.all([
+        other.scalar('SELECT sum(x) FROM shared'),
+        duck.scalar('SELECT count(*) FROM shared WHERE x % 2 = 0'),
+      ]);
+      expect([a, b]).toEqual([44999850000, 150000]);
+    } finally {
+      other.close();
+    }
+    // closing the extra connection leaves the database open
+    expect(await duck.scalar('SELECT max(x) FROM shared')).toBe(299999);
+  });
 });

@@ -105,11 +105,18 @@ export class Duck {
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    /** Whether close() also closes the database (false for the extra connections of `connect`). */
+    private readonly owner = true,
   ) {}
 
   static async open(threads = availableParallelism()): Promise<Duck> {
     const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
     return new Duck(instance, await instance.connect());
+  }
+
+  /** Another connection to the same database, for queries that run alongside this one's. */
+  async connect(): Promise<Duck> {
+    return new Duck(this.instance, await this.instance.connect(), false);
   }
 
   async run(sql: string): Promise<void> {
@@ -225,6 +232,6 @@ export class Duck {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.owner) this.instance.closeSync();
   }
 }

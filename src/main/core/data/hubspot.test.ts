@@ -153,6 +153,18 @@ describe('hubspot loader on a hand-made example', () => {
     expect([...ds.y]).toEqual([1, 0, 0]);
     expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_sum')[0]).toBe(10);
   });
+
+  it('falls back to text ids when only the usage file has one that is not an integer', async () => {
+    const dir = write(tmp(), {
+      'customers.csv': CUSTOMERS,
+      'noncustomers.csv': NONCUSTOMERS,
+      'usage_actions.csv': USAGE + 'x-7,2020-01-27 00:00:00,1,1,1,1,1,1,1,1\n',
+    });
+    const ds = await loadDataset(config(dir));
+    expect(ds.ids).toEqual(['1', '2', '3']);
+    expect(col(ds.table, 'ACTIONS_CRM_CONTACTS_sum')).toEqual(Float64Array.from([10, 0, 2]));
+    expect(ds.warnings.join('\n')).toMatch(/usage_actions\.csv: 2 rows with ids in neither/);
+  });
 });
 
 describe('hubspot loader errors', () => {
@@ -196,6 +208,21 @@ describe('hubspot loader errors', () => {
   it('a missing column, with a hint for a wrong case', async () => {
     const e = await loadError(write(tmp(), { ...good, 'customers.csv': CUSTOMERS.replace('CLOSEDATE', 'closedate') }));
     expect(e.message).toMatch(/^customers\.csv: missing column CLOSEDATE \(found closedate — wrong name or case\?\)/);
+  });
+
+  it('a bad value in a later file comes before a missing id in an earlier one (files are read first)', async () => {
+    const e = await loadError(
+      write(tmp(), {
+        ...good,
+        'customers.csv': CUSTOMERS + ',2020-01-15,1.00,1.0,1,RETAIL\n',
+        'usage_actions.csv': USAGE.replace('1,2020-01-13 00:00:00,6', '1,2020-01-13 00:00:00,six'),
+      }),
+    );
+    expect(e.message).toBe(
+      'usage_actions.csv: column ACTIONS_CRM_CONTACTS, line 3 (data row 2): expected a number, got "six"',
+    );
+    const missing = await loadError(write(tmp(), { ...good, 'customers.csv': CUSTOMERS + ',2020-01-15,1.00,1.0,1,RETAIL\n' }));
+    expect(missing.message).toBe('customers.csv: column id, line 3: missing id');
   });
 
   it('a customer without CLOSEDATE under the point-in-time rule', async () => {

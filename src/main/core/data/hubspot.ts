@@ -6,10 +6,14 @@
  * count up to its CLOSEDATE, a non-customer's up to the snapshot date (configured, else the latest
  * WHEN_TIMESTAMP in the usage file); rows at exactly the cutoff count. With `cutoff.rule: none` every
  * row counts (the peer's leaky definition, for parity benchmarks only).
+ *
+ * The work overlaps where it can on two cores: the files are hashed on a worker thread from the start,
+ * the companies are built on a second DuckDB connection while the usage file is read, and the usage
+ * rows are aggregated as they stream in (aggregate.ts).
  */
 import path from 'node:path';
 import { USAGE_COUNTERS, type FrameworkConfig } from '../../../shared/config/schema';
-import { loadCsv, type CsvType } from './csv';
+import { CsvValueError, loadCsv, type CsvType } from './csv';
 import type { Dataset } from './dataset';
 import { Duck, ident, lit } from './duck';
 import { DataError } from './errors';
@@ -43,11 +47,138 @@ function examples(rows: unknown[][]): string {
   return rows.map((r) => String(r[0])).join(', ');
 }
 
+/** The companies of customers.csv and noncustomers.csv (tables cust and non), in company order. */
+interface Companies {
+  count: number;
+  /** Company index of each row position (see `companies`), or -1 for a later duplicate. */
+  ordOf: Int32Array;
+  ids: string[];
+  /** 1 for customers. */
+  y: Uint8Array;
+  /** Per COMPANY_ATTRIBUTES: the values (a categorical one as codes into its dictionary, 0 = missing). */
+  attributes: (Float64Array | Int32Array)[];
+  dictionaries: Map<string, string[]>;
+  /** A customer's CLOSEDATE as epoch seconds. */
+  closed: Float64Array;
+  warnings: string[];
+}
+
+/**
+ * The first row of each id, customers before non-customers, as table `firsts` (id, pos, closed: the
+ * customer's CLOSEDATE) and in company order. A row's position `pos` is its rowid in customers.csv,
+ * or customers' rows + its rowid in noncustomers.csv. Needs only tables cust and non.
+ */
+async function companies(
+  duck: Duck,
+  idc: string,
+  idType: CsvType,
+  nCust: number,
+  nNon: number,
+  names: { customers: string; noncustomers: string },
+): Promise<Companies> {
+  const id = ident(idc);
+  const warnings: string[] = [];
+  await duck.run(`
+    CREATE OR REPLACE TABLE firsts AS
+    SELECT id, CAST(min(pos) AS INTEGER) AS pos, count(*) FILTER (WHERE pos < ${nCust}) AS nc,
+           count(*) FILTER (WHERE pos >= ${nCust}) AS nn, min(pos) FILTER (WHERE pos >= ${nCust}) AS npos,
+           arg_min(closed, pos) AS closed
+    FROM (
+      SELECT ${id} AS id, rowid AS pos, "CLOSEDATE" AS closed FROM cust
+      UNION ALL
+      SELECT ${id} AS id, rowid + ${nCust} AS pos, NULL::TIMESTAMP FROM non
+    ) GROUP BY id`);
+  const [counts] = (await duck.rows(
+    `SELECT count(*), count(*) FILTER (WHERE nc > 0), count(*) FILTER (WHERE nn > 0),
+            count(*) FILTER (WHERE nc > 0 AND nn > 0) FROM firsts`,
+  )) as number[][];
+  const [count, custIds, nonIds, inBoth] = counts;
+  if (custIds < nCust) {
+    const dup = await duck.rows(`SELECT id FROM firsts WHERE nc > 1 ORDER BY pos LIMIT 5`);
+    warnings.push(
+      `${names.customers}: ${nCust - custIds} duplicate rows (ids ${examples(dup)}…); kept the first of each id`,
+    );
+  }
+  if (nonIds < nNon) {
+    const dup = await duck.rows(`SELECT id FROM firsts WHERE nn > 1 ORDER BY npos LIMIT 5`);
+    warnings.push(
+      `${names.noncustomers}: ${nNon - nonIds} duplicate rows (ids ${examples(dup)}…); kept the first of each id`,
+    );
+  }
+  if (inBoth > 0) {
+    const both = await duck.rows(`SELECT DISTINCT n.${id} FROM non n JOIN cust c ON c.${id} = n.${id} LIMIT 5`);
+    warnings.push(
+      `${inBoth} ids are in both ${names.customers} and ${names.noncustomers} (${examples(both)}…); labelled customers`,
+    );
+  }
+  // company index of each kept position, in order
+  const nRows = nCust + nNon;
+  const firsts = await duck.columns(
+    `SELECT pos, ${idType === 'BIGINT' ? 'CAST(id AS DOUBLE)' : 'id'} AS id FROM firsts`,
+    count,
+  );
+  const ordOf = new Int32Array(nRows).fill(-1);
+  const firstPos = firsts.data[0] as Float64Array;
+  for (let i = 0; i < count; i++) ordOf[firstPos[i]] = 0;
+  for (let p = 0, k = 0; p < nRows; p++) if (ordOf[p] === 0) ordOf[p] = k++;
+  const ids = new Array<string>(count);
+  const idValues = firsts.data[1];
+  for (let i = 0; i < count; i++) {
+    const v = idValues[i];
+    // String(v | 0) is the same text as String(v) for an int32, and ~3× faster
+    ids[ordOf[firstPos[i]]] = typeof v === 'number' && (v | 0) === v ? String(v | 0) : String(v);
+  }
+
+  // attributes, label and close date, scattered to company order. Text attributes travel as codes
+  // into a small dictionary: numbers cross from DuckDB in bulk.
+  const dictionaries = new Map<string, string[]>();
+  for (const x of COMPANY_ATTRIBUTES) {
+    if (ATTRIBUTE_TYPES[x] !== 'VARCHAR') continue;
+    const values = await duck.rows(
+      `SELECT DISTINCT v FROM (SELECT ${ident(x)} AS v FROM cust UNION ALL SELECT ${ident(x)} FROM non)
+       WHERE v IS NOT NULL ORDER BY 1`,
+    );
+    dictionaries.set(
+      x,
+      values.map((r) => String(r[0])),
+    );
+  }
+  const attrSql = COMPANY_ATTRIBUTES.map((x) => {
+    const dict = dictionaries.get(x);
+    return dict
+      ? `CAST(coalesce(list_position([${dict.map(lit).join(', ')}]::VARCHAR[], ${ident(x)}), 0) AS INTEGER)`
+      : `CAST(${ident(x)} AS DOUBLE)`;
+  }).join(', ');
+  const attributes = COMPANY_ATTRIBUTES.map((x) =>
+    dictionaries.has(x) ? new Int32Array(count) : new Float64Array(count),
+  );
+  const closed = new Float64Array(count);
+  const y = new Uint8Array(count);
+  await duck.forEachChunk(
+    `SELECT CAST(rowid AS INTEGER) AS pos, ${attrSql}, CAST(epoch("CLOSEDATE") AS DOUBLE) AS closed FROM cust
+     UNION ALL
+     SELECT CAST(rowid + ${nCust} AS INTEGER), ${attrSql}, NULL::DOUBLE FROM non`,
+    (cols, n) => {
+      const pos = cols[0];
+      const e = cols[cols.length - 1];
+      for (let i = 0; i < n; i++) {
+        const o = ordOf[pos[i]];
+        if (o < 0) continue;
+        closed[o] = e[i];
+        y[o] = pos[i] < nCust ? 1 : 0;
+        for (let a = 0; a < attributes.length; a++) attributes[a][o] = cols[a + 1][i];
+      }
+    },
+  );
+  return { count, ordOf, ids, y, attributes, dictionaries, closed, warnings };
+}
+
 export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: string) => void = () => {}): Promise<Dataset> {
   const t0 = performance.now();
   const { data, features } = config;
   const dir = data.data_dir;
   const idc = data.id_column;
+  const id = ident(idc);
   const files = {
     customers: path.resolve(dir, data.files.customers),
     noncustomers: path.resolve(dir, data.files.noncustomers),
@@ -58,48 +189,43 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     noncustomers: path.basename(files.noncustomers),
     usage: path.basename(files.usage),
   };
+  const fileList = [files.customers, files.noncustomers, files.usage];
   const counters = features.usage.counters;
   const pit = features.cutoff.rule === 'point_in_time';
-  const warnings: string[] = [];
+  // hash the inputs on another thread from the start: the reading of the small files leaves a core
+  // free (a missing file fails here silently and is reported by the reading)
+  const fingerprinting = fingerprintFilesInWorker(fileList);
+  fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
   const duck = await Duck.open();
-  try {
-    // Integer ids join and group much faster than text; fall back to text ids when one is not an integer.
-    let idType: CsvType = 'BIGINT';
-    const read = async () => {
-      onProgress(`reading ${names.customers}`);
-      const custTypes: Record<string, CsvType> = { [idc]: idType, CLOSEDATE: 'TIMESTAMP', ...ATTRIBUTE_TYPES };
-      const cust = await loadCsv(duck, 'cust', files.customers, custTypes);
-      onProgress(`reading ${names.noncustomers}`);
-      const non = await loadCsv(duck, 'non', files.noncustomers, { [idc]: idType, ...ATTRIBUTE_TYPES });
-      onProgress(`reading ${names.usage}`);
-      const usageTypes: Record<string, CsvType> = { [idc]: idType, WHEN_TIMESTAMP: 'TIMESTAMP' };
-      for (const c of counters) usageTypes[c] = 'DOUBLE';
-      const usage = await loadCsv(duck, 'usage', files.usage, usageTypes);
-      return { cust, non, usage };
-    };
-    let raw;
-    try {
-      raw = await read();
-    } catch (err) {
-      if (!(err instanceof DataError && err.details.column === idc)) throw err;
-      idType = 'VARCHAR';
-      raw = await read();
-    }
-    const { cust, non, usage } = raw;
-    const fileList = [files.customers, files.noncustomers, files.usage];
+  // a second connection builds the companies while this one reads the usage file
+  let side: Duck | undefined;
+  let building: Promise<unknown> | undefined;
+
+  const load = async (idType: CsvType): Promise<Dataset> => {
+    const warnings: string[] = [];
+    onProgress(`reading ${names.customers}`);
+    const custTypes: Record<string, CsvType> = { [idc]: idType, CLOSEDATE: 'TIMESTAMP', ...ATTRIBUTE_TYPES };
+    const cust = await loadCsv(duck, 'cust', files.customers, custTypes);
+    onProgress(`reading ${names.noncustomers}`);
+    const non = await loadCsv(duck, 'non', files.noncustomers, { [idc]: idType, ...ATTRIBUTE_TYPES });
+    side ??= await duck.connect();
+    const companiesJob = companies(side, idc, idType, cust.rows, non.rows, names);
+    building = companiesJob.catch(() => {}); // awaited below (and before closing)
+    onProgress(`reading ${names.usage}`);
+    const usageTypes: Record<string, CsvType> = { [idc]: idType, WHEN_TIMESTAMP: 'TIMESTAMP' };
+    for (const c of counters) usageTypes[c] = 'DOUBLE';
+    const usage = await loadCsv(duck, 'usage', files.usage, usageTypes);
     const extra = counters.filter((c) => !(USAGE_COUNTERS as readonly string[]).includes(c));
     if (extra.length) warnings.push(`using non-standard usage counters: ${extra.join(', ')}`);
     const tLoad = performance.now();
 
     // ---- checks that need the data (one scan per table; errors in the order: ids, CLOSEDATE, timestamps)
-    const id = ident(idc);
     const [custNullId, custNullClose] = (await firstNullLines(duck, 'cust', [idc, 'CLOSEDATE'])).lines;
     const [nonNullId] = (await firstNullLines(duck, 'non', [idc])).lines;
     const usageChecks = await firstNullLines(duck, 'usage', [idc, 'WHEN_TIMESTAMP'], [
       `strftime(max("WHEN_TIMESTAMP"), '%Y-%m-%d %H:%M:%S')`,
     ]);
     const [usageNullId, usageNullTs] = usageChecks.lines;
-    const maxTs = usageChecks.extra[0];
     for (const [line, file] of [
       [custNullId, names.customers],
       [nonNullId, names.noncustomers],
@@ -121,117 +247,31 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
       });
     }
 
-    // ---- companies: the first row of each id, customers before non-customers. A row's position
-    // `pos` is its rowid in customers.csv, or customers' rows + its rowid in noncustomers.csv.
+    // ---- companies and their cutoffs: a customer's CLOSEDATE (point in time), else the snapshot
     onProgress(`aggregating usage (${pit ? 'point-in-time cutoff' : 'no cutoff'})`);
-    const snapshot = features.cutoff.snapshot_date ?? String(maxTs);
+    const snapshot = features.cutoff.snapshot_date ?? String(usageChecks.extra[0]);
     const snapshotSql = `CAST(${lit(snapshot)} AS TIMESTAMP)`;
-    const nCust = cust.rows;
-    const nRows = cust.rows + non.rows;
-    await duck.run(`
-      CREATE TABLE firsts AS
-      SELECT id, CAST(min(pos) AS INTEGER) AS pos, count(*) FILTER (WHERE pos < ${nCust}) AS nc,
-             count(*) FILTER (WHERE pos >= ${nCust}) AS nn, min(pos) FILTER (WHERE pos >= ${nCust}) AS npos
-             ${pit ? ', arg_min(cutoff, pos) AS cutoff' : ''}
-      FROM (
-        SELECT ${id} AS id, rowid AS pos${pit ? ', "CLOSEDATE" AS cutoff' : ''} FROM cust
-        UNION ALL
-        SELECT ${id} AS id, rowid + ${nCust} AS pos${pit ? `, ${snapshotSql} AS cutoff` : ''} FROM non
-      ) GROUP BY id`);
-    const [counts] = (await duck.rows(
-      `SELECT count(*), count(*) FILTER (WHERE nc > 0), count(*) FILTER (WHERE nn > 0),
-              count(*) FILTER (WHERE nc > 0 AND nn > 0) FROM firsts`,
-    )) as number[][];
-    const [nCompanies, custIds, nonIds, inBoth] = counts;
-    if (custIds < cust.rows) {
-      const dup = await duck.rows(`SELECT id FROM firsts WHERE nc > 1 ORDER BY pos LIMIT 5`);
-      warnings.push(
-        `${names.customers}: ${cust.rows - custIds} duplicate rows (ids ${examples(dup)}…); kept the first of each id`,
-      );
-    }
-    if (nonIds < non.rows) {
-      const dup = await duck.rows(`SELECT id FROM firsts WHERE nn > 1 ORDER BY npos LIMIT 5`);
-      warnings.push(
-        `${names.noncustomers}: ${non.rows - nonIds} duplicate rows (ids ${examples(dup)}…); kept the first of each id`,
-      );
-    }
-    if (inBoth > 0) {
-      const both = await duck.rows(`SELECT DISTINCT n.${id} FROM non n JOIN cust c ON c.${id} = n.${id} LIMIT 5`);
-      warnings.push(
-        `${inBoth} ids are in both ${names.customers} and ${names.noncustomers} (${examples(both)}…); labelled customers`,
-      );
-    }
-    // company index of each kept position, in order (-1: a later duplicate)
-    const firsts = await duck.columns(
-      `SELECT pos, ${idType === 'BIGINT' ? 'CAST(id AS DOUBLE)' : 'id'} AS id FROM firsts`,
-      nCompanies,
-    );
-    const ordOf = new Int32Array(nRows).fill(-1);
-    const firstPos = firsts.data[0] as Float64Array;
-    for (let i = 0; i < nCompanies; i++) ordOf[firstPos[i]] = 0;
-    for (let p = 0, k = 0; p < nRows; p++) if (ordOf[p] === 0) ordOf[p] = k++;
-    const ids = new Array<string>(nCompanies);
-    const idValues = firsts.data[1];
-    for (let i = 0; i < nCompanies; i++) {
-      const v = idValues[i];
-      // String(v | 0) is the same text as String(v) for an int32, and ~3× faster
-      ids[ordOf[firstPos[i]]] = typeof v === 'number' && (v | 0) === v ? String(v | 0) : String(v);
-    }
-
-    // ---- company attributes, label and window end, scattered to company order. Text attributes
-    // travel as codes into a small dictionary: numbers cross from DuckDB in bulk.
-    const dictionaries = new Map<string, string[]>();
-    for (const x of COMPANY_ATTRIBUTES) {
-      if (ATTRIBUTE_TYPES[x] !== 'VARCHAR') continue;
-      const values = await duck.rows(
-        `SELECT DISTINCT v FROM (SELECT ${ident(x)} AS v FROM cust UNION ALL SELECT ${ident(x)} FROM non)
-         WHERE v IS NOT NULL ORDER BY 1`,
-      );
-      dictionaries.set(
-        x,
-        values.map((r) => String(r[0])),
-      );
-    }
-    const attrSql = COMPANY_ATTRIBUTES.map((x) => {
-      const dict = dictionaries.get(x);
-      return dict
-        ? `CAST(coalesce(list_position([${dict.map(lit).join(', ')}]::VARCHAR[], ${ident(x)}), 0) AS INTEGER)`
-        : `CAST(${ident(x)} AS DOUBLE)`;
-    }).join(', ');
-    const snapEpoch = `CAST(epoch(${snapshotSql}) AS DOUBLE)`;
-    const attrs = COMPANY_ATTRIBUTES.map((x) => (dictionaries.has(x) ? new Int32Array(nCompanies) : new Float64Array(nCompanies)));
+    const snapEpoch = Number(await duck.scalar(`SELECT CAST(epoch(${snapshotSql}) AS DOUBLE)`));
+    const c = await companiesJob;
+    warnings.push(...c.warnings);
+    const nCompanies = c.count;
+    const { ordOf } = c;
     const end = new Float64Array(nCompanies);
-    const y = new Uint8Array(nCompanies);
-    await duck.forEachChunk(
-      `SELECT CAST(rowid AS INTEGER) AS pos, ${attrSql}, ${pit ? 'CAST(epoch("CLOSEDATE") AS DOUBLE)' : snapEpoch} AS e FROM cust
-       UNION ALL
-       SELECT CAST(rowid + ${nCust} AS INTEGER), ${attrSql}, ${snapEpoch} FROM non`,
-      (cols, n) => {
-        const pos = cols[0];
-        const e = cols[cols.length - 1];
-        for (let i = 0; i < n; i++) {
-          const o = ordOf[pos[i]];
-          if (o < 0) continue;
-          end[o] = e[i];
-          y[o] = pos[i] < nCust ? 1 : 0;
-          for (let a = 0; a < attrs.length; a++) attrs[a][o] = cols[a + 1][i];
-        }
-      },
-    );
+    for (let o = 0; o < nCompanies; o++) end[o] = pit && c.y[o] ? c.closed[o] : snapEpoch;
 
     // ---- usage rows of known companies (in time order per company when active weeks need it), each
     // with its company's position, or -1 when it falls after the company's cutoff
     const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
-    // hash the inputs on another thread while this one aggregates (a core is free then)
-    const fingerprinting = fingerprintFilesInWorker(fileList);
-    fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
     const aggregator = new UsageAggregator(nCompanies, end, features.usage);
     let company = new Int32Array(2048);
     let dropped = 0;
+    const keep = pit
+      ? `CASE WHEN f.pos < ${cust.rows} THEN u."WHEN_TIMESTAMP" <= f.closed ELSE u."WHEN_TIMESTAMP" <= ${snapshotSql} END`
+      : 'TRUE';
     const joinedRows = await duck.forEachChunk(
-      `SELECT ${pit ? 'CASE WHEN u."WHEN_TIMESTAMP" <= f.cutoff THEN f.pos ELSE -1 END' : 'f.pos'} AS company,
+      `SELECT ${pit ? `CASE WHEN ${keep} THEN f.pos ELSE -1 END` : 'f.pos'} AS company,
               CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
-              ${counters.map((c) => `CAST(u.${ident(c)} AS DOUBLE)`).join(', ')}
+              ${counters.map((x) => `CAST(u.${ident(x)} AS DOUBLE)`).join(', ')}
        FROM usage u JOIN firsts f ON f.id = u.${id}
        ${sorted ? 'ORDER BY f.pos, u."WHEN_TIMESTAMP"' : ''}`,
       (cols, n) => {
@@ -259,13 +299,13 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
 
     const columns: Column[] = [];
     COMPANY_ATTRIBUTES.forEach((name, a) => {
-      const dict = dictionaries.get(name);
+      const dict = c.dictionaries.get(name);
+      const values = c.attributes[a];
       if (dict) {
-        const codes = attrs[a];
         const v = new Array<string | null>(nCompanies);
-        for (let i = 0; i < nCompanies; i++) v[i] = codes[i] > 0 ? dict[codes[i] - 1] : null;
+        for (let i = 0; i < nCompanies; i++) v[i] = values[i] > 0 ? dict[values[i] - 1] : null;
         columns.push(categoricalColumn(name, v));
-      } else columns.push(numericColumn(name, attrs[a] as Float64Array));
+      } else columns.push(numericColumn(name, values as Float64Array));
     });
     columns.push(...usageColumns);
     const fingerprint = await fingerprinting;
@@ -273,8 +313,8 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     return {
       source: 'hubspot',
       table: makeTable(columns),
-      y,
-      ids,
+      y: c.y,
+      ids: c.ids,
       categorical: ['EMPLOYEE_RANGE', 'INDUSTRY'],
       warnings,
       fingerprint,
@@ -284,7 +324,20 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
       droppedAfterCutoff: dropped,
       timings: { load_s: (tLoad - t0) / 1000, features_s: (performance.now() - tLoad) / 1000 },
     };
+  };
+
+  try {
+    // Integer ids join and group much faster than text; fall back to text ids when one is not an integer.
+    try {
+      return await load('BIGINT');
+    } catch (err) {
+      if (!(err instanceof CsvValueError && err.details.column === idc)) throw err;
+      await building;
+      return await load('VARCHAR');
+    }
   } finally {
+    await building; // the side connection's queries end before the database closes
+    side?.close();
     duck.close();
   }
 }
