@@ -1,17 +1,21 @@
 /** A short-lived in-memory DuckDB for one load, and a fast columnar reader into typed arrays. */
 import { availableParallelism } from 'node:os';
-import {
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBVector,
+} from '@duckdb/node-api';
+import { duckdb } from './duckdb-api';
+
+const {
   DuckDBBigIntVector,
   DuckDBDoubleVector,
-  DuckDBInstance,
   DuckDBIntegerVector,
   DuckDBSmallIntVector,
   DuckDBTinyIntVector,
   DuckDBTypeId,
-  type DuckDBConnection,
-  type DuckDBDataChunk,
-  type DuckDBVector,
-} from '@duckdb/node-api';
+} = duckdb;
 
 export type ColumnData = Float64Array | (string | null)[];
 
@@ -110,7 +114,7 @@ export class Duck {
   ) {}
 
   static async open(threads = availableParallelism()): Promise<Duck> {
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+    const instance = await duckdb.DuckDBInstance.create(':memory:', { threads: String(threads) });
     return new Duck(instance, await instance.connect());
   }
 

@@ -176,7 +176,8 @@ describe('tune', () => {
     expect(trials.length).toBeGreaterThanOrEqual(1);
     expect(trials.length).toBeLessThan(10_000);
     expect(trials.length).toBe(starts.length);
-    expect(Math.max(...starts) - starts[0]).toBeLessThan(150);
+    // the last start is the budget check plus the time to reach the objective (slack for a busy box)
+    expect(Math.max(...starts) - starts[0]).toBeLessThan(150 + 60);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(150);
   });
 
