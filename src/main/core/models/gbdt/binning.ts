@@ -188,7 +188,10 @@ export function padCuts(cuts: BinCuts, padded: Float32Array, count: Int32Array):
   }
 }
 
-/** Fills rows r0..r1 of the row-major and column-major bin matrices (`rows` × `cols` each). */
+/**
+ * Fills rows r0..r1 of the row-major and column-major bin matrices (`rows` × `cols` each), and of the
+ * row-major global bin indexes (bin + the feature's histogram offset) when `wide` is given.
+ */
 export function binRows(
   data: Float32Array,
   rows: number,
@@ -199,6 +202,7 @@ export function binRows(
   colMajor: Uint8Array,
   r0: number,
   r1: number,
+  wide?: { bins: Uint16Array; offsets: Int32Array },
 ): void {
   for (let r = r0; r < r1; r++) {
     const base = r * cols;
@@ -219,6 +223,10 @@ export function binRows(
       rowMajor[base + f] = b;
       colMajor[f * rows + r] = b;
     }
+  }
+  if (wide && wide.bins.length > 0) {
+    const { bins, offsets } = wide;
+    for (let i = r0 * cols; i < r1 * cols; i++) bins[i] = offsets[i % cols] + rowMajor[i];
   }
 }
 

@@ -63,6 +63,7 @@ function sizes(s: BoardSpec): [string, number][] {
   return [
     ['binsRow', n * s.cols],
     ['binsCol', n * s.cols],
+    ['binsWide', wideBins(s) ? 2 * n * s.cols : 0],
     ['offsets', 4 * (s.cols + 1)],
     ['gpair', 16 * n],
     ['gpairS', s.subsampled ? 16 * n : 0],
@@ -108,6 +109,11 @@ function sizes(s: BoardSpec): [string, number][] {
   ];
 }
 
+/** Whether the board keeps u16 global bin indexes: wasm kernels, and every index below 65536. */
+function wideBins(s: BoardSpec): boolean {
+  return s.wasm && s.histLen / 2 <= 65535;
+}
+
 /** Per-thread scratch of the wasm histogram kernel: 64 gathered rows of bins (16-byte padded) and their pairs. */
 export function scratchBytes(cols: number): number {
   return 64 * (Math.ceil(cols / 16) * 16 + 16);
@@ -137,6 +143,8 @@ export function allocateMemory(spec: BoardSpec): WasmMemory {
 export class Board {
   readonly binsRow: Uint8Array;
   readonly binsCol: Uint8Array;
+  /** Row-major global bin indexes (offsets added), u16, for the wasm kernel's dense passes; empty for TS. */
+  readonly binsWide: Uint16Array;
   readonly offsets: Int32Array;
   /** Gradient and hessian per row, interleaved. */
   readonly gpair: Float64Array;
@@ -210,6 +218,7 @@ export class Board {
     const f64 = (name: string, len: number): Float64Array => new Float64Array(buf, offsets[name], len);
     this.binsRow = u8('binsRow', n * spec.cols);
     this.binsCol = u8('binsCol', n * spec.cols);
+    this.binsWide = new Uint16Array(buf, offsets.binsWide, wideBins(spec) ? n * spec.cols : 0);
     this.offsets = i32('offsets', spec.cols + 1);
     this.gpair = f64('gpair', 2 * n);
     this.gpairS = spec.subsampled ? f64('gpairS', 2 * n) : this.gpair;

@@ -77,6 +77,18 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('more features than u16 bin indexes can address: wasm (without them) and TS agree', async () => {
+    const wide = syntheticData(600, 300, 5);
+    const params = { n_estimators: 3, max_depth: 4, n_threads: 2 };
+    setGbdtKernels('ts');
+    const ts = new GbdtClassifier(params);
+    await ts.fit(wide.X, wide.y);
+    setGbdtKernels('auto');
+    const wasm = new GbdtClassifier(params);
+    await wasm.fit(wide.X, wide.y);
+    expect(wasm.toJSON().trees).toEqual(ts.toJSON().trees);
+  });
+
   it('batch prediction on several threads gives exactly the one-thread margins', async () => {
     const big = syntheticData(40_000, 12, 9, 0.1);
     const m = new GbdtClassifier({ n_estimators: 15, max_depth: 6, n_threads: 3 });
@@ -140,8 +152,15 @@ describe('wasm kernels', () => {
         b.hist.fill(0);
         buildHistogram(b.hist, len, b.idx, 0, k, b.binsRow, cols, b.offsets, b.gpair);
         const p = b.ptr;
-        b.wasm!.histogram(p.hist, p.idx, 0, k, p.binsRow, cols, p.offsets, p.gpair, p.scratch);
+        b.wasm!.histogram(p.hist, p.idx, 0, k, p.binsRow, cols, p.offsets, p.gpair, p.scratch, 0);
         expect(b.hist.subarray(0, len), `cols ${cols}, keep ${keep}`).toEqual(b.hist.subarray(len, 2 * len));
+        // and through the u16 global bin indexes (taken for nearly every row)
+        for (let i = 0; i < rows * cols; i++) b.binsWide[i] = b.offsets[i % cols] + b.binsRow[i];
+        b.hist.fill(0, 0, len);
+        b.wasm!.histogram(p.hist, p.idx, 0, k, p.binsRow, cols, p.offsets, p.gpair, p.scratch, p.binsWide);
+        expect(b.hist.subarray(0, len), `wide, cols ${cols}, keep ${keep}`).toEqual(
+          b.hist.subarray(len, 2 * len),
+        );
       }
     }
   });

@@ -59,7 +59,10 @@ export function runOp(b: Board, op: number, t: number): void {
     case OP_BIN: {
       if (!b.X) throw new Error('OP_BIN without a shared matrix');
       const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
-      binRows(b.X, b.spec.rows, b.spec.cols, b.cutsPadded, b.cutCount, b.binsRow, b.binsCol, a, z);
+      binRows(b.X, b.spec.rows, b.spec.cols, b.cutsPadded, b.cutCount, b.binsRow, b.binsCol, a, z, {
+        bins: b.binsWide,
+        offsets: b.offsets,
+      });
       return;
     }
     case OP_FINISH:
@@ -251,6 +254,7 @@ function histograms(b: Board, t: number): void {
         p.offsets,
         p.gpairS,
         p.scratch + t * scratchBytes(b.spec.cols),
+        b.binsWide.length > 0 ? p.binsWide : 0,
       );
       continue;
     }
@@ -344,6 +348,7 @@ function childHistograms(b: Board, t: number): void {
           p.offsets,
           p.gpairS,
           p.scratch + t * scratchBytes(b.spec.cols),
+          b.binsWide.length > 0 ? p.binsWide : 0,
         );
       } else {
         buildHistogram(target, hb, rows, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);

@@ -114,9 +114,11 @@ export async function trainGbdt(
   const spec = boardSpec(p, X.rows, X.cols, cuts);
   const board = new Board(spec, allocateMemory(spec));
   padCuts(cuts, board.cutsPadded, board.cutCount);
+  board.offsets.set(cuts.offsets);
   // a matrix over shared memory is binned by all threads, else by this one
   const shared = spec.threads > 1 && X.data.buffer instanceof SharedArrayBuffer ? X.data : undefined;
-  if (!shared)
+  if (!shared) {
+    const wide = { bins: board.binsWide, offsets: board.offsets };
     binRows(
       X.data,
       X.rows,
@@ -127,8 +129,9 @@ export async function trainGbdt(
       board.binsCol,
       0,
       X.rows,
+      wide,
     );
-  board.offsets.set(cuts.offsets);
+  }
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));

@@ -17,6 +17,7 @@ export interface WasmKernels {
     offsets: number,
     gpair: number,
     scratch: number,
+    wide: number,
   ): void;
   partition(
     idx: number,
