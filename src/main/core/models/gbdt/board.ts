@@ -268,14 +268,23 @@ export class Board {
 const SPIN_POLLS = 20_000;
 
 /**
- * Polls ctrl[i] for a change from `old` for a short while before blocking in Atomics.wait: ops follow
- * each other within microseconds while a tree grows, and waking a blocked thread costs tens of
- * microseconds, which at small data sizes cost more than a second thread saves. The spin is short
- * so that a busy machine loses little. Returns false when `timeoutMs` passed without a change.
+ * Waits until ctrl[i] differs from `old`: polls for a short while, then blocks in Atomics.wait. Ops
+ * follow each other within microseconds while a tree grows, and waking a blocked thread costs tens of
+ * microseconds, which at small data sizes cost more than a second thread saves; the spin is short so
+ * that a busy machine loses little. Returns only on a real change (true) or after `timeoutMs` (false):
+ * a wake-up is not a change. With the spin, a thread can see the new value, finish the op and be
+ * waiting again before the publisher's notify for that same op arrives (the publisher was descheduled
+ * between its add and its notify); taking that wake-up as a new op ran the op twice.
  */
 export function waitForChange(ctrl: Int32Array, i: number, old: number, timeoutMs: number): boolean {
   for (let k = 0; k < SPIN_POLLS; k++) if (Atomics.load(ctrl, i) !== old) return true;
-  return Atomics.wait(ctrl, i, old, timeoutMs) !== 'timed-out' || Atomics.load(ctrl, i) !== old;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (Atomics.load(ctrl, i) !== old) return true;
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(ctrl, i, old, left);
+  }
 }
 
 /** Thread t's share [lo, hi) of the range [start, end) split into `threads` near-equal parts. */
