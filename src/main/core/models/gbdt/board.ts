@@ -3,6 +3,7 @@
  * (Shared)ArrayBuffers plus a small control block. The coordinator writes a batch description, runs
  * an op on every thread, and each thread does its share (see kernels.ts).
  */
+import { binRows } from './binning';
 import { type WasmMemory, wasmApi } from './wasm-api';
 import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
 
@@ -261,6 +262,15 @@ export class Board {
     this.ctrl = i32('ctrl', CTRL_LEN);
     this.cutsPadded = new Float32Array(buf, offsets.cutsPadded, 256 * spec.cols);
     this.cutCount = i32('cutCount', spec.cols);
+  }
+
+  /** Bins rows r0..r1 of `data` (rows × cols float32) into every bin layout, with the padded cuts. */
+  binRows(data: Float32Array, r0: number, r1: number): void {
+    const { rows, cols } = this.spec;
+    binRows(data, rows, cols, this.cutsPadded, this.cutCount, this.binsRow, this.binsCol, r0, r1, {
+      bins: this.binsWide,
+      offsets: this.offsets,
+    });
   }
 }
 

@@ -5,7 +5,6 @@
  * Gradients are quantised to multiples of 2^-k (see `gradientScale`) so every histogram sum is exact in
  * float64: results do not depend on the summation order, hence not on the number of threads.
  */
-import { binRows } from './binning';
 import { expNonPositive } from './exp';
 import { findBestSplit } from './split';
 import {
@@ -59,10 +58,7 @@ export function runOp(b: Board, op: number, t: number): void {
     case OP_BIN: {
       if (!b.X) throw new Error('OP_BIN without a shared matrix');
       const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
-      binRows(b.X, b.spec.rows, b.spec.cols, b.cutsPadded, b.cutCount, b.binsRow, b.binsCol, a, z, {
-        bins: b.binsWide,
-        offsets: b.offsets,
-      });
+      b.binRows(b.X, a, z);
       return;
     }
     case OP_FINISH:
@@ -233,32 +229,48 @@ export function leftCount(b: Board, i: number): number {
   return c;
 }
 
+/**
+ * Zeroes this thread's histogram (the slot for thread 0, its private one otherwise; `hb` is its start)
+ * and adds rows[a..z) to it, with the wasm kernel or in TS.
+ */
+function fillHistogram(
+  b: Board,
+  t: number,
+  hb: number,
+  rows: Uint32Array,
+  rowsPtr: number,
+  a: number,
+  z: number,
+): void {
+  const target = t === 0 ? b.hist : b.priv;
+  target.fill(0, hb, hb + b.spec.histLen);
+  if (!b.wasm) {
+    buildHistogram(target, hb, rows, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
+    return;
+  }
+  const p = b.ptr;
+  b.wasm.histogram(
+    (t === 0 ? p.hist : p.priv) + 8 * hb,
+    rowsPtr,
+    a,
+    z,
+    p.binsRow,
+    b.spec.cols,
+    p.offsets,
+    p.gpairS,
+    p.scratch + t * scratchBytes(b.spec.cols),
+    b.binsWide.length > 0 ? p.binsWide : 0,
+  );
+}
+
 function histograms(b: Board, t: number): void {
   const T = b.spec.threads;
   const len = b.spec.histLen;
   const tasks = b.ctrl[CTRL_TASKS];
   for (let i = 0; i < tasks; i++) {
     const [a, z] = chunkOf(b.taskStart[i], b.taskEnd[i], t, T);
-    const target = t === 0 ? b.hist : b.priv;
     const hb = t === 0 ? b.taskSlot[i] * len : ((t - 1) * 2 * b.spec.maxBatch + i) * len;
-    target.fill(0, hb, hb + len);
-    if (b.wasm) {
-      const p = b.ptr;
-      b.wasm.histogram(
-        (t === 0 ? p.hist : p.priv) + 8 * hb,
-        p.idx,
-        a,
-        z,
-        p.binsRow,
-        b.spec.cols,
-        p.offsets,
-        p.gpairS,
-        p.scratch + t * scratchBytes(b.spec.cols),
-        b.binsWide.length > 0 ? p.binsWide : 0,
-      );
-      continue;
-    }
-    buildHistogram(target, hb, b.idx, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
+    fillHistogram(b, t, hb, b.idx, b.ptr.idx, a, z);
   }
 }
 
@@ -319,39 +331,14 @@ function childHistograms(b: Board, t: number): void {
     for (let side = 0; side < 2; side++) {
       const slot = side === 0 ? b.nodeHistL[i] : b.nodeHistR[i];
       if (slot < 0) continue;
-      let rows: Uint32Array;
-      let rowsPtr: number;
-      let a: number;
-      let z: number;
+      const hb = t === 0 ? slot * len : ((t - 1) * 2 * b.spec.maxBatch + 2 * i + side) * len;
       if (T === 1) {
-        rows = b.idx;
-        rowsPtr = b.ptr.idx;
-        [a, z] = side === 0 ? [s, s + nl] : [s + nl, e];
+        const [a, z] = side === 0 ? [s, s + nl] : [s + nl, e];
+        fillHistogram(b, t, hb, b.idx, b.ptr.idx, a, z);
       } else {
         const [ca, cz] = chunkOf(s, e, t, T);
-        rows = side === 0 ? b.tmpL : b.tmpR;
-        rowsPtr = side === 0 ? b.ptr.tmpL : b.ptr.tmpR;
-        [a, z] = side === 0 ? [ca, ca + nl] : [ca, cz - nl];
-      }
-      const target = t === 0 ? b.hist : b.priv;
-      const hb = t === 0 ? slot * len : ((t - 1) * 2 * b.spec.maxBatch + 2 * i + side) * len;
-      target.fill(0, hb, hb + len);
-      if (b.wasm) {
-        const p = b.ptr;
-        b.wasm.histogram(
-          (t === 0 ? p.hist : p.priv) + 8 * hb,
-          rowsPtr,
-          a,
-          z,
-          p.binsRow,
-          b.spec.cols,
-          p.offsets,
-          p.gpairS,
-          p.scratch + t * scratchBytes(b.spec.cols),
-          b.binsWide.length > 0 ? p.binsWide : 0,
-        );
-      } else {
-        buildHistogram(target, hb, rows, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
+        if (side === 0) fillHistogram(b, t, hb, b.tmpL, b.ptr.tmpL, ca, ca + nl);
+        else fillHistogram(b, t, hb, b.tmpR, b.ptr.tmpR, ca, cz - nl);
       }
     }
   }

@@ -10,7 +10,7 @@ import {
   type IterationEvent,
   type Labels,
 } from '../types';
-import { type BinCuts, binRows, computeCuts, padCuts } from './binning';
+import { type BinCuts, computeCuts, padCuts } from './binning';
 import { allocateMemory, Board, type BoardSpec, OP_BIN, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
 import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
@@ -117,21 +117,7 @@ export async function trainGbdt(
   board.offsets.set(cuts.offsets);
   // a matrix over shared memory is binned by all threads, else by this one
   const shared = spec.threads > 1 && X.data.buffer instanceof SharedArrayBuffer ? X.data : undefined;
-  if (!shared) {
-    const wide = { bins: board.binsWide, offsets: board.offsets };
-    binRows(
-      X.data,
-      X.rows,
-      X.cols,
-      board.cutsPadded,
-      board.cutCount,
-      board.binsRow,
-      board.binsCol,
-      0,
-      X.rows,
-      wide,
-    );
-  }
+  if (!shared) board.binRows(X.data, 0, X.rows);
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
