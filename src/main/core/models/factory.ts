@@ -1,7 +1,7 @@
 /** Builds estimators from the config's model section and restores them from their JSON. */
 import { availableParallelism } from 'node:os';
 import type { ModelConfig } from '../../../shared/config/schema';
-import { GbdtClassifier } from './gbdt';
+import { GbdtClassifier, prestartGbdtWorkers } from './gbdt';
 import { LogisticRegression, MlpClassifier } from './tfjs';
 import type { Estimator, SerializedModel } from './types';
 
@@ -16,9 +16,7 @@ export function createEstimator(
 ): Estimator {
   switch (model.algorithm) {
     case 'gbdt': {
-      // the config's n_threads 0 means "all cores"
-      const threads = Number(hyperparameters.n_threads ?? 0);
-      const n_threads = threads > 0 ? threads : Math.max(1, Math.min(64, availableParallelism()));
+      const n_threads = gbdtThreads(hyperparameters);
       // AUC needs a sort of all rows: take about 20 points for the progress curves, not one per round
       const rounds = Number(hyperparameters.n_estimators ?? 100);
       const eval_every = Math.max(1, Math.ceil(rounds / 20));
@@ -43,6 +41,20 @@ export function createEstimator(
       });
     }
   }
+}
+
+/** Threads of a GBDT fit: the config's n_threads, where 0 (or none) means "all cores". */
+function gbdtThreads(hyperparameters: Record<string, unknown>): number {
+  const threads = Number(hyperparameters.n_threads ?? 0);
+  return threads > 0 ? threads : Math.max(1, Math.min(64, availableParallelism()));
+}
+
+/**
+ * Starts the threads a fit of `model` will use now, while the caller does other work (loading data),
+ * so the fit does not wait for them to boot.
+ */
+export function prestartEstimatorThreads(model: ModelConfig): void {
+  if (model.algorithm === 'gbdt') prestartGbdtWorkers(gbdtThreads(model.hyperparameters) - 1);
 }
 
 export function estimatorFromJSON(json: SerializedModel): Estimator {

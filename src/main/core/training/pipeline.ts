@@ -13,7 +13,7 @@ import { configFromSnapshot, sha256Hex } from '../config/load';
 import { loadDataset, stratifiedSplit, type Dataset } from '../data';
 import { chooseThreshold, evaluate, type EvaluationReport } from '../evaluation';
 import { FeaturePipeline, smote } from '../features';
-import { createEstimator } from '../models/factory';
+import { createEstimator, prestartEstimatorThreads } from '../models/factory';
 import { CancelledError, type CancelSignal, type DenseMatrix, type IterationEvent } from '../models/types';
 import { fitCalibrator, type Calibrator } from './calibration';
 import type { ProgressUpdate, TrainingJob, TrainingResult, TrialRecord } from './protocol';
@@ -176,6 +176,8 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   const config = configFromSnapshot(job.config_yaml);
   const seed = config.data.random_state;
   const algorithm = config.model.algorithm;
+  // the model's threads boot while the data loads
+  prestartEstimatorThreads(config.model);
 
   progress({ stage: 'loading', percent: 2, message: 'Reading data' });
   const ds: Dataset = await timed('load', () =>

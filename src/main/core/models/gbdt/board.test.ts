@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { startWorker } from '../../util/worker-url';
+import { barrier, CTRL_BAR, reportFailure } from './board';
 
 interface Result {
   type: 'result';
@@ -53,5 +54,43 @@ describe('waitForChange (how GBDT threads wait for the next op)', () => {
     const r = await w.result;
     expect(r).toMatchObject({ changed: false, value: 0 });
     expect(r.ms).toBeGreaterThanOrEqual(299);
+  });
+});
+
+/** A second thread passing barriers 1..count (ctrl is a board's control block). */
+function barrierThread(count: number) {
+  const buffer = new SharedArrayBuffer(4 * 10);
+  const worker: Worker = startWorker(import.meta.url, './fixtures/barrier-worker', 'barrier-worker', {
+    workerData: { buffer, count },
+  });
+  const started = new Promise<void>((resolve) =>
+    worker.on('message', (m: { type: string }) => m.type === 'started' && resolve()),
+  );
+  const result = new Promise<{ passed: number; error: string }>((resolve, reject) => {
+    worker.on(
+      'message',
+      (m: { type: string; passed: number; error: string }) => m.type === 'result' && resolve(m),
+    );
+    worker.once('error', reject);
+  }).finally(() => void worker.terminate());
+  return { ctrl: new Int32Array(buffer), started, result };
+}
+
+describe('barrier (phases inside one GBDT op)', () => {
+  it('two threads pass three barriers together', async () => {
+    const w = barrierThread(3);
+    await w.started;
+    for (let k = 1; k <= 3; k++) barrier(w.ctrl, 2, k);
+    expect(await w.result).toMatchObject({ passed: 3, error: '' });
+    expect(Atomics.load(w.ctrl, CTRL_BAR)).toBe(6);
+  });
+
+  it('a thread waiting at a barrier throws when another reports a failure instead of arriving', async () => {
+    const w = barrierThread(2);
+    await w.started;
+    barrier(w.ctrl, 2, 1);
+    await sleep(150); // the worker now waits at barrier 2, which this thread never reaches
+    reportFailure(w.ctrl);
+    expect(await w.result).toMatchObject({ passed: 1, error: 'GBDT: another thread failed' });
   });
 });

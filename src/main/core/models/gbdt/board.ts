@@ -28,31 +28,33 @@ export const CTRL_SEQ = 0;
 export const CTRL_OP = 1;
 export const CTRL_DONE = 2;
 export const CTRL_NODES = 3;
-export const CTRL_TASKS = 4;
+/** Histogram slot of the root (OP_ROOT). */
+export const CTRL_ROOT_SLOT = 4;
 export const CTRL_LEAVES = 5;
 export const CTRL_ERROR = 6;
-/** Nodes whose best split OP_EVAL finds, and the number of allowed features. */
+/** Children whose best split OP_LEVEL finds, and the number of allowed features. */
 export const CTRL_EVALS = 7;
 export const CTRL_FEATURES = 8;
+/** Arrivals at the barriers inside one op (reset to 0 before each op is published). */
+export const CTRL_BAR = 9;
 const CTRL_LEN = 10;
 
-export const OP_HISTOGRAM = 3;
-export const OP_REDUCE = 4;
+/** Root histogram over all rows (each thread its share, then summed), its sums and its best split. */
+export const OP_ROOT = 3;
+/** Margins and gradients of the first round (margin 0, delta 0). */
 export const OP_UPDATE = 5;
 export const OP_SAMPLE = 6;
 export const OP_EXIT = 7;
-/** Partition each batch node (this thread's share of its rows). */
-export const OP_SPLIT = 8;
-/** Copy partitioned chunks back (threads > 1), sum private histograms, derive siblings. */
-export const OP_FINISH = 9;
-/** Write each leaf's value into `delta` for the rows of the leaf (before OP_UPDATE). */
-export const OP_SCATTER = 10;
-/** Build the histograms of the children marked in nodeHistL/R from this thread's partitioned rows. */
-export const OP_CHILDREN = 12;
+/**
+ * One level of a tree (a batch of nodes): partition each node's rows, build the histogram of the
+ * child with fewer rows, sum the threads' shares, derive the sibling as parent minus child, and
+ * find the best split of every child that may split. Barriers inside separate the phases.
+ */
+export const OP_LEVEL = 8;
+/** The grown tree's leaf values into `delta`, then the margins and gradients (OP_UPDATE), idx reset. */
+export const OP_LEAVES = 10;
 /** Bin this thread's share of the rows of `X` (shared memory) with the padded cuts. */
 export const OP_BIN = 13;
-/** Best split of each node listed in evalSlot/evalG/evalH (nodes spread over the threads) into best*. */
-export const OP_EVAL = 14;
 
 /** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
 export const WASM_RESERVED = 65536;
@@ -80,21 +82,18 @@ function sizes(s: BoardSpec): [string, number][] {
     ['nodeStart', 4 * s.maxBatch],
     ['nodeEnd', 4 * s.maxBatch],
     ['nodeFeature', 4 * s.maxBatch],
-    ['nodeHistL', 4 * s.maxBatch],
-    ['nodeHistR', 4 * s.maxBatch],
-    ['nodeSib', 4 * s.maxBatch],
+    ['nodeMode', 4 * s.maxBatch],
+    ['nodeSlotA', 4 * s.maxBatch],
+    ['nodeSlotB', 4 * s.maxBatch],
+    ['nodeParent', 4 * s.maxBatch],
     ['lut', 256 * s.maxBatch],
     ['cntL', 4 * s.maxBatch * T],
-    ['taskStart', 8 * s.maxBatch],
-    ['taskEnd', 8 * s.maxBatch],
-    ['taskSlot', 8 * s.maxBatch],
-    ['taskSib', 8 * s.maxBatch],
     ['leafStart', 4 * s.maxLeaves],
     ['leafEnd', 4 * s.maxLeaves],
     ['leafValue', 8 * s.maxLeaves],
     ['fparams', 8 * 8],
     ['features', 4 * s.cols],
-    ['evalSlot', 4 * 2 * s.maxBatch],
+    ['evalFrom', 4 * 2 * s.maxBatch],
     ['evalG', 8 * 2 * s.maxBatch],
     ['evalH', 8 * 2 * s.maxBatch],
     ['bestFeature', 4 * 2 * s.maxBatch],
@@ -164,17 +163,17 @@ export class Board {
   readonly nodeStart: Int32Array;
   readonly nodeEnd: Int32Array;
   readonly nodeFeature: Int32Array;
-  /** Slot receiving the left / right child's histogram, or -1. */
-  readonly nodeHistL: Int32Array;
-  readonly nodeHistR: Int32Array;
-  /** Parent's slot, turned into the other child's histogram by subtraction; -1 if none. */
-  readonly nodeSib: Int32Array;
+  /**
+   * Which children of batch node i may split (bit 0 left, bit 1 right); slot A receives the built
+   * child (the one with fewer rows when both may split), slot B the right child when both may split
+   * and the parent's histogram was released, else -1; the parent's slot when both may split, else -1.
+   */
+  readonly nodeMode: Int32Array;
+  readonly nodeSlotA: Int32Array;
+  readonly nodeSlotB: Int32Array;
+  readonly nodeParent: Int32Array;
   readonly lut: Uint8Array;
   readonly cntL: Int32Array;
-  readonly taskStart: Int32Array;
-  readonly taskEnd: Int32Array;
-  readonly taskSlot: Int32Array;
-  readonly taskSib: Int32Array;
   readonly leafStart: Int32Array;
   readonly leafEnd: Int32Array;
   readonly leafValue: Float64Array;
@@ -182,7 +181,8 @@ export class Board {
   readonly fparams: Float64Array;
   /** Features a split may use in this tree (CTRL_FEATURES of them). */
   readonly features: Int32Array;
-  readonly evalSlot: Int32Array;
+  /** OP_LEVEL's children to evaluate: 2 · batch node + side (0 left, 1 right), with their sums. */
+  readonly evalFrom: Int32Array;
   readonly evalG: Float64Array;
   readonly evalH: Float64Array;
   /** OP_EVAL's answer per node: feature (-1 = no split), bin, default left (0/1), gain, left sums. */
@@ -202,6 +202,18 @@ export class Board {
   readonly cutCount: Int32Array;
   /** The training matrix over shared memory while the threads bin it (OP_BIN), else null. */
   X: Float32Array | null = null;
+  /**
+   * This thread's plan of the current level (not shared: every thread derives the same plan from the
+   * partition counts): the slot each child's histogram is built into (-1 = none), the parent slot
+   * turned into the sibling by subtraction, and each child's slot after the level.
+   */
+  readonly planBuildL: Int32Array;
+  readonly planBuildR: Int32Array;
+  readonly planSib: Int32Array;
+  readonly childSlotL: Int32Array;
+  readonly childSlotR: Int32Array;
+  /** Slot of each child OP_LEVEL evaluates (this thread's copy). */
+  readonly evalSlot: Int32Array;
 
   constructor(
     readonly spec: BoardSpec,
@@ -235,22 +247,19 @@ export class Board {
     this.nodeStart = i32('nodeStart', spec.maxBatch);
     this.nodeEnd = i32('nodeEnd', spec.maxBatch);
     this.nodeFeature = i32('nodeFeature', spec.maxBatch);
-    this.nodeHistL = i32('nodeHistL', spec.maxBatch);
-    this.nodeHistR = i32('nodeHistR', spec.maxBatch);
-    this.nodeSib = i32('nodeSib', spec.maxBatch);
+    this.nodeMode = i32('nodeMode', spec.maxBatch);
+    this.nodeSlotA = i32('nodeSlotA', spec.maxBatch);
+    this.nodeSlotB = i32('nodeSlotB', spec.maxBatch);
+    this.nodeParent = i32('nodeParent', spec.maxBatch);
     this.lut = u8('lut', 256 * spec.maxBatch);
     this.cntL = i32('cntL', spec.maxBatch * T);
-    this.taskStart = i32('taskStart', 2 * spec.maxBatch);
-    this.taskEnd = i32('taskEnd', 2 * spec.maxBatch);
-    this.taskSlot = i32('taskSlot', 2 * spec.maxBatch);
-    this.taskSib = i32('taskSib', 2 * spec.maxBatch);
     this.leafStart = i32('leafStart', spec.maxLeaves);
     this.leafEnd = i32('leafEnd', spec.maxLeaves);
     this.leafValue = f64('leafValue', spec.maxLeaves);
     this.fparams = f64('fparams', 8);
     this.features = i32('features', spec.cols);
     const e = 2 * spec.maxBatch;
-    this.evalSlot = i32('evalSlot', e);
+    this.evalFrom = i32('evalFrom', e);
     this.evalG = f64('evalG', e);
     this.evalH = f64('evalH', e);
     this.bestFeature = i32('bestFeature', e);
@@ -262,6 +271,12 @@ export class Board {
     this.ctrl = i32('ctrl', CTRL_LEN);
     this.cutsPadded = new Float32Array(buf, offsets.cutsPadded, 256 * spec.cols);
     this.cutCount = i32('cutCount', spec.cols);
+    this.planBuildL = new Int32Array(spec.maxBatch);
+    this.planBuildR = new Int32Array(spec.maxBatch);
+    this.planSib = new Int32Array(spec.maxBatch);
+    this.childSlotL = new Int32Array(spec.maxBatch);
+    this.childSlotR = new Int32Array(spec.maxBatch);
+    this.evalSlot = new Int32Array(e);
   }
 
   /** Bins rows r0..r1 of `data` (rows × cols float32) into every bin layout, with the padded cuts. */
@@ -295,6 +310,30 @@ export function waitForChange(ctrl: Int32Array, i: number, old: number, timeoutM
     if (left <= 0) return false;
     Atomics.wait(ctrl, i, old, left);
   }
+}
+
+/**
+ * Barrier k (1, 2, …) inside an op: returns when all `threads` threads have arrived. Throws when a
+ * thread reported an error (it will not arrive) or nobody arrives within 30 s.
+ */
+export function barrier(ctrl: Int32Array, threads: number, k: number): void {
+  const target = k * threads;
+  let seen = Atomics.add(ctrl, CTRL_BAR, 1) + 1;
+  if (seen >= target) Atomics.notify(ctrl, CTRL_BAR);
+  while (seen < target) {
+    if (!waitForChange(ctrl, CTRL_BAR, seen, 30_000)) {
+      throw new Error('GBDT: a thread did not reach a barrier within 30 s');
+    }
+    seen = Atomics.load(ctrl, CTRL_BAR);
+  }
+  if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error('GBDT: another thread failed');
+}
+
+/** Marks the op as failed and wakes threads waiting at a barrier (they then throw). */
+export function reportFailure(ctrl: Int32Array): void {
+  Atomics.store(ctrl, CTRL_ERROR, 1);
+  Atomics.add(ctrl, CTRL_BAR, 1 << 20);
+  Atomics.notify(ctrl, CTRL_BAR);
 }
 
 /** Thread t's share [lo, hi) of the range [start, end) split into `threads` near-equal parts. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError, type DenseMatrix, type IterationEvent } from '../types';
 import { GbdtClassifier } from './classifier';
 import { auc } from './metrics';
+import { prestartedGbdtWorkers, prestartGbdtWorkers } from './spawn';
 import { sliceRows, syntheticData } from './synthetic';
 
 const data = syntheticData(3000, 10, 7);
@@ -66,6 +67,26 @@ describe('GbdtClassifier', () => {
     await a.fit(train.X, train.y);
     await b.fit({ ...train.X, data: shared }, train.y);
     expect(b.toJSON().trees).toEqual(a.toJSON().trees);
+  });
+
+  it('runs on prestarted threads (a matrix in shared memory too): same model, none left waiting', async () => {
+    const shared = new Float32Array(new SharedArrayBuffer(train.X.data.byteLength));
+    shared.set(train.X.data);
+    const params = { n_estimators: 8, max_depth: 5, subsample: 0.8 };
+    const a = new GbdtClassifier({ ...params, n_threads: 1 });
+    await a.fit(train.X, train.y);
+    prestartGbdtWorkers(2);
+    expect(prestartedGbdtWorkers()).toBe(2);
+    const b = new GbdtClassifier({ ...params, n_threads: 3 });
+    await b.fit({ ...train.X, data: shared }, train.y);
+    expect(prestartedGbdtWorkers()).toBe(0);
+    expect(b.toJSON().trees).toEqual(a.toJSON().trees);
+    // more threads than were prestarted: the missing one is started on demand
+    prestartGbdtWorkers(1);
+    const c = new GbdtClassifier({ ...params, n_threads: 3 });
+    await c.fit(train.X, train.y);
+    expect(prestartedGbdtWorkers()).toBe(0);
+    expect(c.toJSON().trees).toEqual(a.toJSON().trees);
   });
 
   it('builds identical leaf-wise models with 1 and 3 threads', async () => {

@@ -1,4 +1,14 @@
-import { type Board, CTRL_DONE, CTRL_ERROR, CTRL_OP, CTRL_SEQ, OP_EXIT, waitForChange } from './board';
+import {
+  type Board,
+  CTRL_BAR,
+  CTRL_DONE,
+  CTRL_ERROR,
+  CTRL_OP,
+  CTRL_SEQ,
+  OP_EXIT,
+  reportFailure,
+  waitForChange,
+} from './board';
 import { runOp } from './kernels';
 import { startGbdtWorker } from './spawn';
 import type { Worker } from 'node:worker_threads';
@@ -58,6 +68,7 @@ export class ThreadPoolExecutor implements Executor {
     const others = this.workers.length;
     ctrl[CTRL_OP] = op;
     Atomics.store(ctrl, CTRL_DONE, 0);
+    Atomics.store(ctrl, CTRL_BAR, 0);
     Atomics.add(ctrl, CTRL_SEQ, 1);
     Atomics.notify(ctrl, CTRL_SEQ);
     let error: unknown = null;
@@ -65,6 +76,7 @@ export class ThreadPoolExecutor implements Executor {
       runOp(this.board, op, 0);
     } catch (e) {
       error = e;
+      reportFailure(ctrl);
     }
     for (;;) {
       const done = Atomics.load(ctrl, CTRL_DONE);

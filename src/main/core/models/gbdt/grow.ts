@@ -10,15 +10,10 @@ import {
   CTRL_FEATURES,
   CTRL_LEAVES,
   CTRL_NODES,
-  CTRL_TASKS,
-  OP_CHILDREN,
-  OP_EVAL,
-  OP_FINISH,
-  OP_HISTOGRAM,
-  OP_REDUCE,
-  OP_SCATTER,
-  OP_SPLIT,
-  OP_UPDATE,
+  CTRL_ROOT_SLOT,
+  OP_LEAVES,
+  OP_LEVEL,
+  OP_ROOT,
 } from './board';
 import type { Executor } from './executor';
 import { leftCount } from './kernels';
@@ -103,23 +98,18 @@ export class TreeGrower {
     const segStart: number[] = [];
     const segEnd: number[] = [];
 
+    b.features.set(features);
+    b.ctrl[CTRL_FEATURES] = features.length;
     const rootSlot = this.takeSlot();
-    this.setTasks([[0, n, rootSlot, -1]]);
-    const len = b.spec.histLen;
-    let g = 0;
-    let h = 0;
-    for (let k = 0; k < 2 * this.cuts.binCount[0]; k += 2) {
-      g += b.hist[rootSlot * len + k];
-      h += b.hist[rootSlot * len + k + 1];
-    }
+    b.ctrl[CTRL_ROOT_SLOT] = rootSlot;
+    this.exec.run(OP_ROOT);
+    const g = b.evalG[0];
+    const h = b.evalH[0];
     this.addNode(tree, g, h);
     segStart.push(0);
     segEnd.push(n);
 
-    let frontier: Pending[] = [];
-    frontier.push(
-      ...this.evaluateAll([{ node: 0, start: 0, end: n, depth: 0, slot: rootSlot, g, h }], features),
-    );
+    let frontier: Pending[] = this.collect([{ node: 0, start: 0, end: n, depth: 0, slot: rootSlot, g, h }]);
     let leaves = 1;
     const leafWise = this.cfg.maxLeaves > 0;
     while (frontier.length > 0) {
@@ -135,7 +125,7 @@ export class TreeGrower {
       } else {
         batch = frontier.splice(0, b.spec.maxBatch);
       }
-      const children = this.expand(tree, batch, segStart, segEnd, features);
+      const children = this.expand(tree, batch, segStart, segEnd);
       leaves += batch.length;
       if (leafWise) frontier.push(...children);
       else frontier = frontier.concat(children);
@@ -152,8 +142,7 @@ export class TreeGrower {
       b.leafValue[j] = tree.value[order[j]];
     }
     b.ctrl[CTRL_LEAVES] = order.length;
-    this.exec.run(OP_SCATTER);
-    this.exec.run(OP_UPDATE);
+    this.exec.run(OP_LEAVES);
     return tree;
   }
 
@@ -177,20 +166,11 @@ export class TreeGrower {
   }
 
   /**
-   * Best splits of nodes whose histograms are in their slots (found by the threads together), in
-   * order; a node without a split is dropped and its slot released.
+   * The nodes just evaluated (their answers at the same index in the board's best* arrays), in order;
+   * a node without a split is dropped and its slot released.
    */
-  private evaluateAll(nodes: Made[], features: Int32Array): Pending[] {
+  private collect(nodes: Made[]): Pending[] {
     const b = this.exec.board;
-    b.features.set(features);
-    b.ctrl[CTRL_FEATURES] = features.length;
-    nodes.forEach((c, i) => {
-      b.evalSlot[i] = c.slot;
-      b.evalG[i] = c.g;
-      b.evalH[i] = c.h;
-    });
-    b.ctrl[CTRL_EVALS] = nodes.length;
-    this.exec.run(OP_EVAL);
     const out: Pending[] = [];
     nodes.forEach((c, i) => {
       if (b.bestFeature[i] < 0) {
@@ -219,14 +199,13 @@ export class TreeGrower {
     return out;
   }
 
-  private expand(
-    tree: TreeNodes,
-    batch: Pending[],
-    segStart: number[],
-    segEnd: number[],
-    features: Int32Array,
-  ): Pending[] {
+  /**
+   * Splits a batch of nodes (one OP_LEVEL): reserves the children's histogram slots, lists the
+   * children that may split for evaluation, and after the op records the children and their splits.
+   */
+  private expand(tree: TreeNodes, batch: Pending[], segStart: number[], segEnd: number[]): Pending[] {
     const b = this.exec.board;
+    let evals = 0;
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
       const s = p.split;
@@ -237,52 +216,41 @@ export class TreeGrower {
       b.lut[lb] = s.defaultLeft ? 1 : 0;
       b.lut.fill(1, lb + 1, lb + 1 + s.bin);
       b.lut.fill(0, lb + 1 + s.bin, lb + 256);
-    }
-    b.ctrl[CTRL_NODES] = batch.length;
-    this.exec.run(OP_SPLIT);
-    // the child with fewer rows gets its histogram built, its sibling is the parent's minus it
-    // (sums are exact, so which one is built does not change the model)
-    const plan: { lOk: boolean; rOk: boolean; lSlot: number; rSlot: number }[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i];
-      const s = p.split;
       const depth = p.depth + 1;
       const lOk = this.canSplit(depth, s.hl);
       const rOk = this.canSplit(depth, s.hr);
-      let buildL = -1;
-      let buildR = -1;
-      let sib = -1;
-      let lSlot = -1;
-      let rSlot = -1;
+      let slotA = -1;
+      let slotB = -1;
+      let parent = -1;
       if (lOk && rOk) {
-        const nl = leftCount(b, i);
-        const smallLeft = nl <= p.end - p.start - nl;
-        const small = this.takeSlot();
-        const big = p.slot >= 0 ? p.slot : this.takeSlot();
-        if (p.slot >= 0) sib = p.slot;
-        lSlot = smallLeft ? small : big;
-        rSlot = smallLeft ? big : small;
-        if (p.slot >= 0) {
-          if (smallLeft) buildL = small;
-          else buildR = small;
-        } else {
-          buildL = lSlot;
-          buildR = rSlot;
-        }
+        slotA = this.takeSlot();
+        if (p.slot >= 0) parent = p.slot;
+        else slotB = this.takeSlot();
       } else if (lOk || rOk) {
-        const slot = p.slot >= 0 ? p.slot : this.takeSlot();
-        if (lOk) buildL = lSlot = slot;
-        else buildR = rSlot = slot;
+        slotA = p.slot >= 0 ? p.slot : this.takeSlot();
       } else {
         this.releaseSlot(p.slot);
       }
-      b.nodeHistL[i] = buildL;
-      b.nodeHistR[i] = buildR;
-      b.nodeSib[i] = sib;
-      plan.push({ lOk, rOk, lSlot, rSlot });
+      b.nodeMode[i] = (lOk ? 1 : 0) | (rOk ? 2 : 0);
+      b.nodeSlotA[i] = slotA;
+      b.nodeSlotB[i] = slotB;
+      b.nodeParent[i] = parent;
+      if (lOk) {
+        b.evalFrom[evals] = 2 * i;
+        b.evalG[evals] = s.gl;
+        b.evalH[evals] = s.hl;
+        evals++;
+      }
+      if (rOk) {
+        b.evalFrom[evals] = 2 * i + 1;
+        b.evalG[evals] = s.gr;
+        b.evalH[evals] = s.hr;
+        evals++;
+      }
     }
-    this.exec.run(OP_CHILDREN);
-    this.exec.run(OP_FINISH);
+    b.ctrl[CTRL_NODES] = batch.length;
+    b.ctrl[CTRL_EVALS] = evals;
+    this.exec.run(OP_LEVEL);
 
     const made: Made[] = [];
     for (let i = 0; i < batch.length; i++) {
@@ -301,27 +269,15 @@ export class TreeGrower {
       tree.gain[nd] = s.gain;
       segStart.push(p.start, mid);
       segEnd.push(mid, p.end);
-      const { lOk, rOk, lSlot, rSlot } = plan[i];
       const depth = p.depth + 1;
-      if (lOk) made.push({ node: l, start: p.start, end: mid, depth, slot: lSlot, g: s.gl, h: s.hl });
-      if (rOk) made.push({ node: r, start: mid, end: p.end, depth, slot: rSlot, g: s.gr, h: s.hr });
+      // this thread ran the level too: its plan holds each child's slot
+      const mode = b.nodeMode[i];
+      if (mode & 1)
+        made.push({ node: l, start: p.start, end: mid, depth, slot: b.childSlotL[i], g: s.gl, h: s.hl });
+      if (mode & 2)
+        made.push({ node: r, start: mid, end: p.end, depth, slot: b.childSlotR[i], g: s.gr, h: s.hr });
     }
-    return this.evaluateAll(made, features);
-  }
-
-  /** Builds histograms for [start, end, slot, sibling slot] tasks (sibling = parent - built). */
-  private setTasks(tasks: [number, number, number, number][]): void {
-    const b = this.exec.board;
-    for (let i = 0; i < tasks.length; i++) {
-      const [s, e, slot, sib] = tasks[i];
-      b.taskStart[i] = s;
-      b.taskEnd[i] = e;
-      b.taskSlot[i] = slot;
-      b.taskSib[i] = sib;
-    }
-    b.ctrl[CTRL_TASKS] = tasks.length;
-    this.exec.run(OP_HISTOGRAM);
-    this.exec.run(OP_REDUCE);
+    return this.collect(made);
   }
 
   private takeSlot(): number {

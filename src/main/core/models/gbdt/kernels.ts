@@ -8,36 +8,35 @@
 import { expNonPositive } from './exp';
 import { findBestSplit } from './split';
 import {
+  barrier,
   type Board,
   chunkOf,
-  CTRL_LEAVES,
-  CTRL_NODES,
-  CTRL_TASKS,
-  OP_HISTOGRAM,
-  OP_REDUCE,
-  OP_SAMPLE,
-  OP_UPDATE,
-  OP_SPLIT,
-  OP_FINISH,
-  OP_SCATTER,
-  OP_CHILDREN,
-  OP_BIN,
-  OP_EVAL,
   CTRL_EVALS,
   CTRL_FEATURES,
+  CTRL_LEAVES,
+  CTRL_NODES,
+  CTRL_ROOT_SLOT,
+  OP_BIN,
+  OP_LEAVES,
+  OP_LEVEL,
+  OP_ROOT,
+  OP_SAMPLE,
+  OP_UPDATE,
   scratchBytes,
 } from './board';
 
 export function runOp(b: Board, op: number, t: number): void {
   switch (op) {
-    case OP_HISTOGRAM:
-      histograms(b, t);
+    case OP_ROOT:
+      root(b, t);
       return;
-    case OP_REDUCE:
-      reduce(b, t);
+    case OP_LEVEL:
+      level(b, t);
       return;
-    case OP_SCATTER:
+    case OP_LEAVES:
       scatter(b, t);
+      sync(b, 1);
+      update(b, t);
       return;
     case OP_UPDATE:
       update(b, t);
@@ -45,28 +44,120 @@ export function runOp(b: Board, op: number, t: number): void {
     case OP_SAMPLE:
       sample(b, t);
       return;
-    case OP_SPLIT:
-      if (b.spec.threads === 1) partitionInPlace(b);
-      else partitionSplit(b, t);
-      return;
-    case OP_CHILDREN:
-      childHistograms(b, t);
-      return;
-    case OP_EVAL:
-      evaluateNodes(b, t);
-      return;
     case OP_BIN: {
       if (!b.X) throw new Error('OP_BIN without a shared matrix');
       const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
       b.binRows(b.X, a, z);
       return;
     }
-    case OP_FINISH:
-      if (b.spec.threads > 1) partitionCopy(b, t);
-      finishChildren(b, t);
-      return;
     default:
       throw new Error(`Unknown op ${op}`);
+  }
+}
+
+/** Barrier k of the running op (nothing to wait for with one thread). */
+function sync(b: Board, k: number): void {
+  if (b.spec.threads > 1) barrier(b.ctrl, b.spec.threads, k);
+}
+
+/** Start of thread t's private histogram for child `side` of batch node i (t > 0). */
+function privStart(b: Board, t: number, i: number, side: number): number {
+  return ((t - 1) * 2 * b.spec.maxBatch + 2 * i + side) * b.spec.histLen;
+}
+
+/**
+ * OP_ROOT: every thread adds its share of all rows (idx is the identity), the shares are summed into
+ * the root's slot (each thread a range of bins), then thread 0 finds the root's sums and best split.
+ */
+function root(b: Board, t: number): void {
+  const T = b.spec.threads;
+  const slot = b.ctrl[CTRL_ROOT_SLOT];
+  const len = b.spec.histLen;
+  const [a, z] = chunkOf(0, b.spec.rows, t, T);
+  fillHistogram(b, t, t === 0 ? slot * len : privStart(b, t, 0, 0), b.idx, b.ptr.idx, a, z);
+  if (T > 1) {
+    sync(b, 1);
+    const [lo, hi] = chunkOf(0, len >> 1, t, T);
+    for (let u = 1; u < T; u++) addPairs(b, slot * len, privStart(b, u, 0, 0), lo, hi);
+    sync(b, 2);
+  }
+  if (t !== 0) return;
+  // every row is in one bin of feature 0, so its bins sum to the node's totals
+  let g = 0;
+  let h = 0;
+  const hb = slot * len;
+  for (let k = 0; k < 2 * (b.offsets[1] - b.offsets[0]); k += 2) {
+    g += b.hist[hb + k];
+    h += b.hist[hb + k + 1];
+  }
+  b.evalG[0] = g;
+  b.evalH[0] = h;
+  b.evalSlot[0] = slot;
+  evaluateNodes(b, 0, 1, 1);
+}
+
+/**
+ * OP_LEVEL: partition the batch nodes' rows; every thread then derives the same plan from the counts
+ * (which child is built, which is parent minus it), builds its share of the built children, sums the
+ * shares and derives the siblings for its range of bins, and finally the threads search the best
+ * splits of the children listed in evalFrom.
+ */
+function level(b: Board, t: number): void {
+  const T = b.spec.threads;
+  if (T === 1) partitionInPlace(b);
+  else partitionSplit(b, t);
+  sync(b, 1);
+  planLevel(b);
+  childHistograms(b, t);
+  sync(b, 2);
+  if (T > 1) partitionCopy(b, t);
+  finishChildren(b, t);
+  sync(b, 3);
+  evaluateNodes(b, t, T, b.ctrl[CTRL_EVALS]);
+}
+
+/** This thread's copy of the level's plan (see Board.planBuildL) and the slot of each child evaluated. */
+function planLevel(b: Board): void {
+  const nodes = b.ctrl[CTRL_NODES];
+  for (let i = 0; i < nodes; i++) {
+    const mode = b.nodeMode[i];
+    const a = b.nodeSlotA[i];
+    const parent = b.nodeParent[i];
+    let buildL = -1;
+    let buildR = -1;
+    let sib = -1;
+    let slotL = -1;
+    let slotR = -1;
+    if (mode === 3 && parent >= 0) {
+      // the child with fewer rows is built, its sibling is the parent's histogram minus it (sums
+      // are exact, so which one is built does not change the model)
+      const nl = leftCount(b, i);
+      if (nl <= b.nodeEnd[i] - b.nodeStart[i] - nl) {
+        buildL = slotL = a;
+        slotR = parent;
+      } else {
+        buildR = slotR = a;
+        slotL = parent;
+      }
+      sib = parent;
+    } else if (mode === 3) {
+      buildL = slotL = a;
+      buildR = slotR = b.nodeSlotB[i];
+    } else if (mode === 1) {
+      buildL = slotL = a;
+    } else if (mode === 2) {
+      buildR = slotR = a;
+    }
+    b.planBuildL[i] = buildL;
+    b.planBuildR[i] = buildR;
+    b.planSib[i] = sib;
+    b.childSlotL[i] = slotL;
+    b.childSlotR[i] = slotR;
+  }
+  const evals = b.ctrl[CTRL_EVALS];
+  for (let j = 0; j < evals; j++) {
+    const from = b.evalFrom[j];
+    b.evalSlot[j] = (from & 1) === 0 ? b.childSlotL[from >> 1] : b.childSlotR[from >> 1];
   }
 }
 
@@ -190,17 +281,15 @@ function partitionCopy(b: Board, t: number): void {
   }
 }
 
-/** Best splits of the listed nodes, node i on thread i mod T (each node's answer is independent). */
-function evaluateNodes(b: Board, t: number): void {
-  const T = b.spec.threads;
+/** Best splits of the first `nodes` listed nodes (evalSlot/evalG/evalH), node i on thread i mod `stride`. */
+function evaluateNodes(b: Board, t: number, stride: number, nodes: number): void {
   const cols = b.spec.cols;
   const binCount = new Int32Array(cols);
   for (let f = 0; f < cols; f++) binCount[f] = b.offsets[f + 1] - b.offsets[f];
   const features = b.features.subarray(0, b.ctrl[CTRL_FEATURES]);
   const p = b.fparams;
   const params = { lambda: p[2], alpha: p[3], gamma: p[4], minChildWeight: p[5] };
-  const nodes = b.ctrl[CTRL_EVALS];
-  for (let i = t; i < nodes; i += T) {
+  for (let i = t; i < nodes; i += stride) {
     const s = findBestSplit(
       b.hist,
       b.evalSlot[i] * b.spec.histLen,
@@ -263,17 +352,6 @@ function fillHistogram(
   );
 }
 
-function histograms(b: Board, t: number): void {
-  const T = b.spec.threads;
-  const len = b.spec.histLen;
-  const tasks = b.ctrl[CTRL_TASKS];
-  for (let i = 0; i < tasks; i++) {
-    const [a, z] = chunkOf(b.taskStart[i], b.taskEnd[i], t, T);
-    const hb = t === 0 ? b.taskSlot[i] * len : ((t - 1) * 2 * b.spec.maxBatch + i) * len;
-    fillHistogram(b, t, hb, b.idx, b.ptr.idx, a, z);
-  }
-}
-
 /** Adds rows idx[a..z) into the histogram at hist[hb..]: for each feature, bin (offset + bin) gets g, h. */
 export function buildHistogram(
   hist: Float64Array,
@@ -316,7 +394,7 @@ export function buildHistogram(
 }
 
 /**
- * Histograms of the children marked in nodeHistL/R, from the rows this thread partitioned: its own
+ * Histograms of the children the plan builds (planBuildL/R), from the rows this thread partitioned: its own
  * chunk in tmpL/tmpR (threads > 1) or the node's halves of idx (one thread). Exact sums make the
  * assignment of rows to threads irrelevant to the result.
  */
@@ -329,9 +407,9 @@ function childHistograms(b: Board, t: number): void {
     const e = b.nodeEnd[i];
     const nl = b.cntL[i * T + t];
     for (let side = 0; side < 2; side++) {
-      const slot = side === 0 ? b.nodeHistL[i] : b.nodeHistR[i];
+      const slot = side === 0 ? b.planBuildL[i] : b.planBuildR[i];
       if (slot < 0) continue;
-      const hb = t === 0 ? slot * len : ((t - 1) * 2 * b.spec.maxBatch + 2 * i + side) * len;
+      const hb = t === 0 ? slot * len : privStart(b, t, i, side);
       if (T === 1) {
         const [a, z] = side === 0 ? [s, s + nl] : [s + nl, e];
         fillHistogram(b, t, hb, b.idx, b.ptr.idx, a, z);
@@ -348,46 +426,39 @@ function childHistograms(b: Board, t: number): void {
 function finishChildren(b: Board, t: number): void {
   const T = b.spec.threads;
   const len = b.spec.histLen;
-  const { hist, priv } = b;
   const nodes = b.ctrl[CTRL_NODES];
-  const [lo, hi] = chunkOf(0, len, t, T);
+  const [lo, hi] = chunkOf(0, len >> 1, t, T);
   for (let i = 0; i < nodes; i++) {
     for (let side = 0; side < 2; side++) {
-      const slot = side === 0 ? b.nodeHistL[i] : b.nodeHistR[i];
+      const slot = side === 0 ? b.planBuildL[i] : b.planBuildR[i];
       if (slot < 0) continue;
-      const hb = slot * len;
-      for (let u = 1; u < T; u++) {
-        const pb = ((u - 1) * 2 * b.spec.maxBatch + 2 * i + side) * len;
-        for (let k = lo; k < hi; k++) hist[hb + k] += priv[pb + k];
-      }
-      const sib = b.nodeSib[i];
-      if (sib >= 0) {
-        const sb = sib * len;
-        for (let k = lo; k < hi; k++) hist[sb + k] -= hist[hb + k];
-      }
+      for (let u = 1; u < T; u++) addPairs(b, slot * len, privStart(b, u, i, side), lo, hi);
+      const sib = b.planSib[i];
+      if (sib >= 0) subPairs(b, sib * len, slot * len, lo, hi);
     }
   }
 }
 
-/** Sums the private histograms into the coordinator's slot; derives the sibling by subtraction. */
-function reduce(b: Board, t: number): void {
-  const T = b.spec.threads;
-  const len = b.spec.histLen;
-  const { hist, priv } = b;
-  const tasks = b.ctrl[CTRL_TASKS];
-  const [lo, hi] = chunkOf(0, len, t, T);
-  for (let i = 0; i < tasks; i++) {
-    const hb = b.taskSlot[i] * len;
-    for (let u = 1; u < T; u++) {
-      const pb = ((u - 1) * 2 * b.spec.maxBatch + i) * len;
-      for (let k = lo; k < hi; k++) hist[hb + k] += priv[pb + k];
-    }
-    const sib = b.taskSib[i];
-    if (sib >= 0) {
-      const sb = sib * len;
-      for (let k = lo; k < hi; k++) hist[sb + k] -= hist[hb + k];
-    }
+/** hist[dst + 2k..] += src[2k..] for pairs k in [lo, hi); `src` indexes priv. */
+function addPairs(b: Board, dst: number, src: number, lo: number, hi: number): void {
+  if (hi <= lo) return;
+  if (b.wasm) {
+    b.wasm.addPairs(b.ptr.hist + 8 * (dst + 2 * lo), b.ptr.priv + 8 * (src + 2 * lo), hi - lo);
+    return;
   }
+  const { hist, priv } = b;
+  for (let k = 2 * lo; k < 2 * hi; k++) hist[dst + k] += priv[src + k];
+}
+
+/** hist[dst + 2k..] -= hist[src + 2k..] for pairs k in [lo, hi). */
+function subPairs(b: Board, dst: number, src: number, lo: number, hi: number): void {
+  if (hi <= lo) return;
+  if (b.wasm) {
+    b.wasm.subPairs(b.ptr.hist + 8 * (dst + 2 * lo), b.ptr.hist + 8 * (src + 2 * lo), hi - lo);
+    return;
+  }
+  const hist = b.hist;
+  for (let k = 2 * lo; k < 2 * hi; k++) hist[dst + k] -= hist[src + k];
 }
 
 /** delta[row] = value of the row's leaf, for this thread's share of positions (leaves sorted by start). */

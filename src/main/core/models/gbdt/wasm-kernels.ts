@@ -40,6 +40,10 @@ export interface WasmKernels {
     scale: number,
     inv: number,
   ): void;
+  /** dst += src over `pairs` float64 pairs (byte offsets). */
+  addPairs(dst: number, src: number, pairs: number): void;
+  /** dst -= src over `pairs` float64 pairs. */
+  subPairs(dst: number, src: number, pairs: number): void;
   predict(
     roots: number,
     depths: number,

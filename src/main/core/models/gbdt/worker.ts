@@ -9,17 +9,18 @@ import {
   Board,
   type BoardSpec,
   CTRL_DONE,
-  CTRL_ERROR,
   CTRL_OP,
   CTRL_SEQ,
   OP_EXIT,
+  reportFailure,
   waitForChange,
 } from './board';
 import { runOp } from './kernels';
 import { type PredictLayout, predictRange } from './wasm-predict';
 import { loadWasmKernels } from './wasm-kernels';
 
-const data = workerData as {
+/** A worker's job: given at start (workerData) or, for a prestarted worker, in its first message. */
+interface Job {
   spec: BoardSpec;
   memory: WasmMemory;
   thread: number;
@@ -34,9 +35,10 @@ const data = workerData as {
     r0: number;
     r1: number;
   };
-};
+}
+
 /** One share of a batch prediction: the rows' margins into the shared `out`, then 'done'. */
-function predictShare(job: NonNullable<typeof data.predict>): void {
+function predictShare(job: NonNullable<Job['predict']>): void {
   const kernels = loadWasmKernels(job.memory);
   if (!kernels) throw new Error('GBDT prediction worker: wasm kernels not loadable');
   predictRange(
@@ -51,8 +53,8 @@ function predictShare(job: NonNullable<typeof data.predict>): void {
 }
 
 /** Training thread: runs each op the coordinator publishes on the board until OP_EXIT. */
-function trainingThread(): void {
-  const { spec, memory, thread, X } = data;
+function trainingThread(job: Job): void {
+  const { spec, memory, thread, X } = job;
   const board = new Board(spec, memory);
   board.X = X ?? null;
   const ctrl = board.ctrl;
@@ -66,7 +68,7 @@ function trainingThread(): void {
     try {
       runOp(board, op, thread);
     } catch (e) {
-      Atomics.store(ctrl, CTRL_ERROR, 1);
+      reportFailure(ctrl);
       console.error(e);
     }
     Atomics.add(ctrl, CTRL_DONE, 1);
@@ -75,5 +77,12 @@ function trainingThread(): void {
   parentPort?.close();
 }
 
-if (data.predict) predictShare(data.predict);
-else trainingThread();
+function run(job: Job): void {
+  if (job.predict) predictShare(job.predict);
+  else trainingThread(job);
+}
+
+// a prestarted worker (spawn.ts prestartGbdtWorkers) has no workerData and waits for its job
+const given = workerData as Job | undefined;
+if (given) run(given);
+else parentPort?.once('message', (job: Job) => run(job));

@@ -130,6 +130,26 @@ export function partition(
   return <i32>(l - <usize>s);
 }
 
+/** dst[k] += src[k] for `pairs` f64 pairs (16-byte aligned): summing a thread's private histogram. */
+export function addPairs(dst: usize, src: usize, pairs: i32): void {
+  const end = dst + ((<usize>pairs) << 4);
+  let s = src;
+  for (let d = dst; d < end; d += 16) {
+    v128.store(d, f64x2.add(v128.load(d), v128.load(s)));
+    s += 16;
+  }
+}
+
+/** dst[k] -= src[k] for `pairs` f64 pairs: a sibling's histogram as parent minus the built child. */
+export function subPairs(dst: usize, src: usize, pairs: i32): void {
+  const end = dst + ((<usize>pairs) << 4);
+  let s = src;
+  for (let d = dst; d < end; d += 16) {
+    v128.store(d, f64x2.sub(v128.load(d), v128.load(s)));
+    s += 16;
+  }
+}
+
 // Prediction nodes: 32 bytes each, [feature, left, right, missing (absolute byte addresses), threshold
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
 // walks exactly `depth` steps without branches and four rows advance together.
