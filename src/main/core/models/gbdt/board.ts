@@ -119,13 +119,20 @@ export function scratchBytes(cols: number): number {
   return 64 * (Math.ceil(cols / 16) * 16 + 16);
 }
 
-/** Byte offset of every array in the board's single memory (16-byte aligned), and the total size. */
+/**
+ * Bytes between arrays: two cache lines, so no array shares a line (or the adjacent-line prefetch
+ * pair) with another. Threads spin on the control block while others write their arrays; sharing a
+ * line with, say, a thread's histogram scratch would make every write there stall the spinner.
+ */
+const ARRAY_ALIGN = 128;
+
+/** Byte offset of every array in the board's single memory (ARRAY_ALIGN-aligned), and the total size. */
 export function boardLayout(spec: BoardSpec): { offsets: Record<string, number>; bytes: number } {
   const offsets: Record<string, number> = {};
   let at = WASM_RESERVED;
   for (const [name, bytes] of sizes(spec)) {
     offsets[name] = at;
-    at += Math.ceil(bytes / 16) * 16;
+    at += Math.ceil(bytes / ARRAY_ALIGN) * ARRAY_ALIGN;
   }
   return { offsets, bytes: at };
 }
@@ -214,6 +221,10 @@ export class Board {
   readonly childSlotR: Int32Array;
   /** Slot of each child OP_LEVEL evaluates (this thread's copy). */
   readonly evalSlot: Int32Array;
+  /** Who builds child 2i + side: -1 all threads, else that thread; and the planner's scratch. */
+  readonly planOwner: Int32Array;
+  readonly planSize: Float64Array;
+  readonly planLoad: Float64Array;
 
   constructor(
     readonly spec: BoardSpec,
@@ -277,6 +288,9 @@ export class Board {
     this.childSlotL = new Int32Array(spec.maxBatch);
     this.childSlotR = new Int32Array(spec.maxBatch);
     this.evalSlot = new Int32Array(e);
+    this.planOwner = new Int32Array(e);
+    this.planSize = new Float64Array(e);
+    this.planLoad = new Float64Array(spec.threads);
   }
 
   /** Bins rows r0..r1 of `data` (rows × cols float32) into every bin layout, with the padded cuts. */

@@ -4,6 +4,7 @@ import { GbdtClassifier } from './classifier';
 import { auc } from './metrics';
 import { prestartedGbdtWorkers, prestartGbdtWorkers } from './spawn';
 import { sliceRows, syntheticData } from './synthetic';
+import { setGbdtKernels } from './wasm-kernels';
 
 const data = syntheticData(3000, 10, 7);
 const train = sliceRows(data, 0, 2000);
@@ -56,6 +57,36 @@ describe('GbdtClassifier', () => {
     await b.fit(train.X, train.y, { valid });
     expect(b.toJSON().trees).toEqual(a.toJSON().trees);
     expect(b.history()).toEqual(a.history());
+  });
+
+  it('children large enough to be built by all threads together give the same model (wasm and TS kernels)', async () => {
+    // rows ordered by label, like the HubSpot loader's (customers first): a thread's share of a node
+    // may hold all its positives
+    const big = syntheticData(24000, 6, 11);
+    const order = Array.from({ length: big.y.length }, (_, i) => i).sort((p, q) => big.y[q] - big.y[p]);
+    const data = new Float32Array(big.X.data.length);
+    const y = new Uint8Array(big.y.length);
+    order.forEach((r, i) => {
+      data.set(big.X.data.subarray(r * 6, r * 6 + 6), i * 6);
+      y[i] = big.y[r];
+    });
+    const X = { ...big.X, data };
+    const params = { n_estimators: 4, max_depth: 4, subsample: 0.9 };
+    const one = new GbdtClassifier({ ...params, n_threads: 1 });
+    await one.fit(X, y);
+    for (const n_threads of [2, 3]) {
+      const m = new GbdtClassifier({ ...params, n_threads });
+      await m.fit(X, y);
+      expect(m.toJSON().trees).toEqual(one.toJSON().trees);
+    }
+    setGbdtKernels('ts');
+    try {
+      const ts = new GbdtClassifier({ ...params, n_threads: 2 });
+      await ts.fit(X, y);
+      expect(ts.toJSON().trees).toEqual(one.toJSON().trees);
+    } finally {
+      setGbdtKernels('auto');
+    }
   });
 
   it('a matrix over shared memory is binned by all threads into the same model', async () => {

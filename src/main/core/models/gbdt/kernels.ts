@@ -74,7 +74,7 @@ function root(b: Board, t: number): void {
   const slot = b.ctrl[CTRL_ROOT_SLOT];
   const len = b.spec.histLen;
   const [a, z] = chunkOf(0, b.spec.rows, t, T);
-  fillHistogram(b, t, t === 0 ? slot * len : privStart(b, t, 0, 0), b.idx, b.ptr.idx, a, z);
+  fillHistogram(b, t, t > 0, t === 0 ? slot * len : privStart(b, t, 0, 0), b.idx, b.ptr.idx, a, z);
   if (T > 1) {
     sync(b, 1);
     const [lo, hi] = chunkOf(0, len >> 1, t, T);
@@ -98,31 +98,53 @@ function root(b: Board, t: number): void {
 
 /**
  * OP_LEVEL: partition the batch nodes' rows; every thread then derives the same plan from the counts
- * (which child is built, which is parent minus it), builds its share of the built children, sums the
- * shares and derives the siblings for its range of bins, and finally the threads search the best
- * splits of the children listed in evalFrom.
+ * (which child is built, which is parent minus it, which thread builds what), builds its children,
+ * the threads sum the shares of children built together and derive their siblings, and finally
+ * search the best splits of the children listed in evalFrom.
  */
 function level(b: Board, t: number): void {
   const T = b.spec.threads;
   if (T === 1) partitionInPlace(b);
-  else partitionSplit(b, t);
-  sync(b, 1);
-  planLevel(b);
+  else {
+    partitionSplit(b, t);
+    sync(b, 1);
+    partitionCopy(b, t);
+  }
+  const shared = planLevel(b);
+  if (T > 1) sync(b, 2);
   childHistograms(b, t);
-  sync(b, 2);
-  if (T > 1) partitionCopy(b, t);
-  finishChildren(b, t);
-  sync(b, 3);
+  if (T > 1) sync(b, 3);
+  if (shared) {
+    finishShared(b, t);
+    sync(b, 4);
+  }
   evaluateNodes(b, t, T, b.ctrl[CTRL_EVALS]);
 }
 
-/** This thread's copy of the level's plan (see Board.planBuildL) and the slot of each child evaluated. */
-function planLevel(b: Board): void {
+/**
+ * Children with at least this many rows are built by all threads together (each its share of the
+ * rows into a private histogram, then summed); smaller ones by one thread each, straight into their
+ * slot, which saves zeroing and summing T histograms for a few hundred rows.
+ */
+const SHARED_CHILD_ROWS = 4096;
+
+/**
+ * This thread's copy of the level's plan (see Board.planBuildL), the slot of each child evaluated, and
+ * who builds each child (planOwner: -1 = all threads, else the thread; the small children go to the
+ * least loaded thread, largest first). Returns whether any child is built by all threads.
+ */
+function planLevel(b: Board): boolean {
+  const T = b.spec.threads;
   const nodes = b.ctrl[CTRL_NODES];
+  const sizes = b.planSize;
+  let small = 0;
+  let shared = false;
   for (let i = 0; i < nodes; i++) {
     const mode = b.nodeMode[i];
     const a = b.nodeSlotA[i];
     const parent = b.nodeParent[i];
+    const nl = leftCount(b, i);
+    const nr = b.nodeEnd[i] - b.nodeStart[i] - nl;
     let buildL = -1;
     let buildR = -1;
     let sib = -1;
@@ -131,8 +153,7 @@ function planLevel(b: Board): void {
     if (mode === 3 && parent >= 0) {
       // the child with fewer rows is built, its sibling is the parent's histogram minus it (sums
       // are exact, so which one is built does not change the model)
-      const nl = leftCount(b, i);
-      if (nl <= b.nodeEnd[i] - b.nodeStart[i] - nl) {
+      if (nl <= nr) {
         buildL = slotL = a;
         slotR = parent;
       } else {
@@ -153,12 +174,36 @@ function planLevel(b: Board): void {
     b.planSib[i] = sib;
     b.childSlotL[i] = slotL;
     b.childSlotR[i] = slotR;
+    for (let side = 0; side < 2; side++) {
+      const k = 2 * i + side;
+      b.planOwner[k] = 0;
+      if ((side === 0 ? buildL : buildR) < 0) continue;
+      const rows = side === 0 ? nl : nr;
+      if (T > 1 && rows >= SHARED_CHILD_ROWS) {
+        b.planOwner[k] = -1;
+        shared = true;
+      } else if (T > 1) {
+        sizes[small++] = rows * 65536 + k; // rows (< 2^31) and the child, ordered by rows then child
+      }
+    }
+  }
+  if (small > 0) {
+    const order = sizes.subarray(0, small).sort().reverse();
+    const load = b.planLoad.fill(0);
+    for (let j = 0; j < small; j++) {
+      const k = order[j] % 65536;
+      let owner = 0;
+      for (let u = 1; u < T; u++) if (load[u] < load[owner]) owner = u;
+      b.planOwner[k] = owner;
+      load[owner] += Math.floor(order[j] / 65536) + 1;
+    }
   }
   const evals = b.ctrl[CTRL_EVALS];
   for (let j = 0; j < evals; j++) {
     const from = b.evalFrom[j];
     b.evalSlot[j] = (from & 1) === 0 ? b.childSlotL[from >> 1] : b.childSlotR[from >> 1];
   }
+  return shared;
 }
 
 /**
@@ -319,19 +364,20 @@ export function leftCount(b: Board, i: number): number {
 }
 
 /**
- * Zeroes this thread's histogram (the slot for thread 0, its private one otherwise; `hb` is its start)
- * and adds rows[a..z) to it, with the wasm kernel or in TS.
+ * Zeroes a histogram (in `hist` when `priv` is false, else in the private area; `hb` is its start)
+ * and adds rows[a..z) to it, with the wasm kernel (thread t's scratch) or in TS.
  */
 function fillHistogram(
   b: Board,
   t: number,
+  priv: boolean,
   hb: number,
   rows: Uint32Array,
   rowsPtr: number,
   a: number,
   z: number,
 ): void {
-  const target = t === 0 ? b.hist : b.priv;
+  const target = priv ? b.priv : b.hist;
   target.fill(0, hb, hb + b.spec.histLen);
   if (!b.wasm) {
     buildHistogram(target, hb, rows, a, z, b.binsRow, b.spec.cols, b.offsets, b.gpairS);
@@ -339,7 +385,7 @@ function fillHistogram(
   }
   const p = b.ptr;
   b.wasm.histogram(
-    (t === 0 ? p.hist : p.priv) + 8 * hb,
+    (priv ? p.priv : p.hist) + 8 * hb,
     rowsPtr,
     a,
     z,
@@ -394,9 +440,9 @@ export function buildHistogram(
 }
 
 /**
- * Histograms of the children the plan builds (planBuildL/R), from the rows this thread partitioned: its own
- * chunk in tmpL/tmpR (threads > 1) or the node's halves of idx (one thread). Exact sums make the
- * assignment of rows to threads irrelevant to the result.
+ * This thread's part of the children's histograms, from the partitioned idx: its share of the rows of
+ * children built together (into its private histogram; thread 0 into the slot), and the whole of its
+ * own children, straight into their slots, with their siblings derived at once.
  */
 function childHistograms(b: Board, t: number): void {
   const T = b.spec.threads;
@@ -404,26 +450,28 @@ function childHistograms(b: Board, t: number): void {
   const nodes = b.ctrl[CTRL_NODES];
   for (let i = 0; i < nodes; i++) {
     const s = b.nodeStart[i];
+    const mid = s + leftCount(b, i);
     const e = b.nodeEnd[i];
-    const nl = b.cntL[i * T + t];
     for (let side = 0; side < 2; side++) {
       const slot = side === 0 ? b.planBuildL[i] : b.planBuildR[i];
       if (slot < 0) continue;
-      const hb = t === 0 ? slot * len : privStart(b, t, i, side);
-      if (T === 1) {
-        const [a, z] = side === 0 ? [s, s + nl] : [s + nl, e];
-        fillHistogram(b, t, hb, b.idx, b.ptr.idx, a, z);
-      } else {
-        const [ca, cz] = chunkOf(s, e, t, T);
-        if (side === 0) fillHistogram(b, t, hb, b.tmpL, b.ptr.tmpL, ca, ca + nl);
-        else fillHistogram(b, t, hb, b.tmpR, b.ptr.tmpR, ca, cz - nl);
+      const owner = b.planOwner[2 * i + side];
+      const ra = side === 0 ? s : mid;
+      const rz = side === 0 ? mid : e;
+      if (owner < 0) {
+        const [a, z] = chunkOf(ra, rz, t, T);
+        fillHistogram(b, t, t > 0, t === 0 ? slot * len : privStart(b, t, i, side), b.idx, b.ptr.idx, a, z);
+      } else if (owner === t) {
+        fillHistogram(b, t, false, slot * len, b.idx, b.ptr.idx, ra, rz);
+        const sib = b.planSib[i];
+        if (sib >= 0) subPairs(b, sib * len, slot * len, 0, len >> 1);
       }
     }
   }
 }
 
-/** Sums the private child histograms into their slots and derives siblings (this thread's bin range). */
-function finishChildren(b: Board, t: number): void {
+/** Children built by all threads: sums the private shares into the slot and derives the sibling (this thread's bin range). */
+function finishShared(b: Board, t: number): void {
   const T = b.spec.threads;
   const len = b.spec.histLen;
   const nodes = b.ctrl[CTRL_NODES];
@@ -431,7 +479,7 @@ function finishChildren(b: Board, t: number): void {
   for (let i = 0; i < nodes; i++) {
     for (let side = 0; side < 2; side++) {
       const slot = side === 0 ? b.planBuildL[i] : b.planBuildR[i];
-      if (slot < 0) continue;
+      if (slot < 0 || b.planOwner[2 * i + side] >= 0) continue;
       for (let u = 1; u < T; u++) addPairs(b, slot * len, privStart(b, u, i, side), lo, hi);
       const sib = b.planSib[i];
       if (sib >= 0) subPairs(b, sib * len, slot * len, lo, hi);
