@@ -102,6 +102,7 @@ function sizes(s: BoardSpec): [string, number][] {
     ['bestGain', 8 * 2 * s.maxBatch],
     ['bestGL', 8 * 2 * s.maxBatch],
     ['bestHL', 8 * 2 * s.maxBatch],
+    ['evalOut', 8 * 8 * T],
     ['ctrl', 4 * CTRL_LEN],
     ['scratch', T * scratchBytes(s.cols)],
     ['cutsPadded', 4 * 256 * s.cols],
@@ -199,6 +200,8 @@ export class Board {
   readonly bestGain: Float64Array;
   readonly bestGL: Float64Array;
   readonly bestHL: Float64Array;
+  /** Per-thread answer of the wasm split search (8 float64 each). */
+  readonly evalOut: Float64Array;
   readonly ctrl: Int32Array;
   /** Byte offset of each array in the memory (for wasm kernels). */
   readonly ptr: Record<string, number>;
@@ -279,6 +282,7 @@ export class Board {
     this.bestGain = f64('bestGain', e);
     this.bestGL = f64('bestGL', e);
     this.bestHL = f64('bestHL', e);
+    this.evalOut = f64('evalOut', 8 * T);
     this.ctrl = i32('ctrl', CTRL_LEN);
     this.cutsPadded = new Float32Array(buf, offsets.cutsPadded, 256 * spec.cols);
     this.cutCount = i32('cutCount', spec.cols);

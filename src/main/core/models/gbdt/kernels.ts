@@ -328,11 +328,40 @@ function partitionCopy(b: Board, t: number): void {
 
 /** Best splits of the first `nodes` listed nodes (evalSlot/evalG/evalH), node i on thread i mod `stride`. */
 function evaluateNodes(b: Board, t: number, stride: number, nodes: number): void {
+  const p = b.fparams;
+  const nf = b.ctrl[CTRL_FEATURES];
+  if (b.wasm) {
+    const w = b.wasm;
+    const out = b.evalOut;
+    const o = 8 * t;
+    for (let i = t; i < nodes; i += stride) {
+      const found = w.bestSplit(
+        b.ptr.hist + 8 * b.evalSlot[i] * b.spec.histLen,
+        b.ptr.offsets,
+        b.ptr.features,
+        nf,
+        b.evalG[i],
+        b.evalH[i],
+        p[2],
+        p[3],
+        p[4],
+        p[5],
+        b.ptr.evalOut + 8 * o,
+      );
+      b.bestFeature[i] = found ? out[o + 1] : -1;
+      if (!found) continue;
+      b.bestGain[i] = out[o];
+      b.bestBin[i] = out[o + 2];
+      b.bestDefaultLeft[i] = out[o + 3];
+      b.bestGL[i] = out[o + 4];
+      b.bestHL[i] = out[o + 5];
+    }
+    return;
+  }
   const cols = b.spec.cols;
   const binCount = new Int32Array(cols);
   for (let f = 0; f < cols; f++) binCount[f] = b.offsets[f + 1] - b.offsets[f];
-  const features = b.features.subarray(0, b.ctrl[CTRL_FEATURES]);
-  const p = b.fparams;
+  const features = b.features.subarray(0, nf);
   const params = { lambda: p[2], alpha: p[3], gamma: p[4], minChildWeight: p[5] };
   for (let i = t; i < nodes; i += stride) {
     const s = findBestSplit(

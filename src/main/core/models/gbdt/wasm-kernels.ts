@@ -40,6 +40,20 @@ export interface WasmKernels {
     scale: number,
     inv: number,
   ): void;
+  /** split.ts findBestSplit in wasm; writes [gain, feature, bin, default left, gl, hl] to `out`, returns 1 if found. */
+  bestSplit(
+    hist: number,
+    offsets: number,
+    features: number,
+    nf: number,
+    g: number,
+    h: number,
+    lambda: number,
+    alpha: number,
+    gamma: number,
+    mcw: number,
+    out: number,
+  ): number;
   /** dst += src over `pairs` float64 pairs (byte offsets). */
   addPairs(dst: number, src: number, pairs: number): void;
   /** dst -= src over `pairs` float64 pairs. */

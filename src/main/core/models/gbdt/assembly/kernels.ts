@@ -150,6 +150,130 @@ export function subPairs(dst: usize, src: usize, pairs: i32): void {
   }
 }
 
+/** XGBoost's kRtEps: a split must improve the loss by more than this (split.ts MIN_GAIN). */
+const MIN_GAIN: f64 = 1e-6;
+
+/**
+ * split.ts nodeGain on both lanes: 0 where h < minChildWeight or h <= 0, else
+ * thresholdL1(g, alpha)^2 / (h + lambda), each lane with the scalar operations in the same order.
+ */
+function nodeGain2(g: v128, h: v128, alpha: v128, lambda: v128, mcw: v128): v128 {
+  const zero = f64x2.splat(0.0);
+  const t = v128.bitselect(
+    f64x2.sub(g, alpha),
+    v128.bitselect(f64x2.add(g, alpha), zero, f64x2.lt(g, f64x2.neg(alpha))),
+    f64x2.gt(g, alpha),
+  );
+  const q = f64x2.div(f64x2.mul(t, t), f64x2.add(h, lambda));
+  return v128.and(q, v128.and(f64x2.ge(h, mcw), f64x2.gt(h, zero)));
+}
+
+/**
+ * split.ts findBestSplit over the histogram at `hist` (gradient, hessian pairs; feature f's bins from
+ * offsets[f]) for the `nf` features listed at `features`: the same candidates in the same order with
+ * the same arithmetic (the left and right child's gains of a candidate in two lanes), so the same
+ * split wins. Writes [gain, feature, bin, default left, gl, hl] as f64 to `out`; returns 1 if a split
+ * beats max(MIN_GAIN, gamma), else 0.
+ */
+export function bestSplit(
+  hist: usize,
+  offsets: usize,
+  features: usize,
+  nf: i32,
+  g: f64,
+  h: f64,
+  lambda: f64,
+  alpha: f64,
+  gamma: f64,
+  mcw: f64,
+  out: usize,
+): i32 {
+  const vAlpha = f64x2.splat(alpha);
+  const vLambda = f64x2.splat(lambda);
+  const vMcw = f64x2.splat(mcw);
+  // parentGain = nodeGain(g, h)
+  const pg = f64x2.extract_lane(nodeGain2(f64x2.splat(g), f64x2.splat(h), vAlpha, vLambda, vMcw), 0);
+  let bestGain = max(MIN_GAIN, gamma);
+  let found = false;
+  let bf = 0;
+  let bb = 0;
+  let bdl = 0;
+  let bgl: f64 = 0;
+  let bhl: f64 = 0;
+  for (let fi = 0; fi < nf; fi++) {
+    const f = load<i32>(features + ((<usize>fi) << 2));
+    const o = offsets + ((<usize>f) << 2);
+    const base = hist + ((<usize>load<i32>(o)) << 4);
+    const gm = load<f64>(base);
+    const hm = load<f64>(base, 8);
+    const hasMissing = hm != 0 || gm != 0;
+    const last = load<i32>(o, 4) - load<i32>(o) - 2;
+    let gl: f64 = 0;
+    let hl: f64 = 0;
+    for (let s = 1; s <= last; s++) {
+      const at = base + ((<usize>s) << 4);
+      const bg = load<f64>(at);
+      const bh = load<f64>(at, 8);
+      // an empty bin repeats the previous partition, whose gain was already seen
+      if (bg == 0 && bh == 0 && s > 1) continue;
+      gl += bg;
+      hl += bh;
+      let hr = h - hl;
+      if (hl >= mcw && hr >= mcw) {
+        const v = nodeGain2(
+          f64x2.replace_lane(f64x2.splat(gl), 1, g - gl),
+          f64x2.replace_lane(f64x2.splat(hl), 1, hr),
+          vAlpha,
+          vLambda,
+          vMcw,
+        );
+        const gain = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1) - pg;
+        if (gain > bestGain) {
+          bestGain = gain;
+          found = true;
+          bf = f;
+          bb = s;
+          bdl = 0;
+          bgl = gl;
+          bhl = hl;
+        }
+      }
+      if (hasMissing) {
+        const gl2 = gl + gm;
+        const hl2 = hl + hm;
+        hr = h - hl2;
+        if (hl2 >= mcw && hr >= mcw) {
+          const v = nodeGain2(
+            f64x2.replace_lane(f64x2.splat(gl2), 1, g - gl2),
+            f64x2.replace_lane(f64x2.splat(hl2), 1, hr),
+            vAlpha,
+            vLambda,
+            vMcw,
+          );
+          const gain = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1) - pg;
+          if (gain > bestGain) {
+            bestGain = gain;
+            found = true;
+            bf = f;
+            bb = s;
+            bdl = 1;
+            bgl = gl2;
+            bhl = hl2;
+          }
+        }
+      }
+    }
+  }
+  if (!found) return 0;
+  store<f64>(out, bestGain);
+  store<f64>(out, <f64>bf, 8);
+  store<f64>(out, <f64>bb, 16);
+  store<f64>(out, <f64>bdl, 24);
+  store<f64>(out, bgl, 32);
+  store<f64>(out, bhl, 40);
+  return 1;
+}
+
 // Prediction nodes: 32 bytes each, [feature, left, right, missing (absolute byte addresses), threshold
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
 // walks exactly `depth` steps without branches and four rows advance together.
