@@ -38,7 +38,7 @@ describe('wasm kernels', () => {
     }
   });
 
-  it('wasm and pure-TS kernels build identical models (1 and 2 threads, sampling, leaf-wise)', async () => {
+  it('wasm and pure-TS kernels build identical models (1 and 2 threads, sampling, leaf-wise, L1, gamma, min_child_weight)', async () => {
     expect(wasmKernelsAvailable()).toBe(true);
     const configs = [
       { n_estimators: 10, max_depth: 6, subsample: 0.7, colsample_bytree: 0.8, n_threads: 1 },
@@ -46,6 +46,7 @@ describe('wasm kernels', () => {
       { n_estimators: 6, max_depth: 0, max_leaves: 20, n_threads: 2 },
       { n_estimators: 10, max_depth: 6, eval_every: 0, scale_pos_weight: 2.5 },
       { n_estimators: 10, max_depth: 4, eval_every: 0, subsample: 0.8, n_threads: 2 },
+      { n_estimators: 8, max_depth: 6, alpha: 0.5, lambda: 3, gamma: 0.2, min_child_weight: 4, n_threads: 2 },
     ];
     for (const params of configs) {
       setGbdtKernels('ts');
