@@ -1,8 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
-import { binMatrix, binOf, computeCuts, fewDistinctCuts, radixSortFloat32 } from './binning';
+import {
+  assembleCuts,
+  BINNING_SAMPLE_ROWS,
+  binMatrix,
+  binOf,
+  computeCuts,
+  featureCuts,
+  fewDistinctCuts,
+  radixSortFloat32,
+} from './binning';
 
 describe('binning', () => {
+  it('threads finding the cut points of alternate features together get what one thread gets (sampled rows too)', () => {
+    const rng = new Rng(4);
+    const rows = BINNING_SAMPLE_ROWS + 5000;
+    const cols = 5;
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < data.length; i++)
+      data[i] = i % cols === 1 ? Math.floor(rng.next() * 20) : rng.next() < 0.1 ? NaN : rng.normal();
+    const one = computeCuts({ rows, cols, data, columns: [] }, 256, 7);
+    for (const threads of [2, 3, 7]) {
+      const parts = Array.from({ length: threads }, (_, t) =>
+        featureCuts(data, rows, cols, 256, 7, t, threads),
+      );
+      expect(assembleCuts(parts, cols)).toEqual(one);
+    }
+    expect(one.cuts[1].length).toBe(19);
+    expect(one.cuts[0].length).toBe(254);
+  });
+
   it('bins so that "bin <= s" is exactly "value < cuts[s - 1]", missing in bin 0', () => {
     const rng = new Rng(9);
     const rows = 5000;

@@ -17,7 +17,22 @@ export interface BinCuts {
 }
 
 export function computeCuts(X: DenseMatrix, maxBin: number, seed: number): BinCuts {
-  const { rows, cols, data } = X;
+  return assembleCuts([featureCuts(X.data, X.rows, X.cols, maxBin, seed, 0, 1)], X.cols);
+}
+
+/**
+ * Cut points of features t, t + stride, t + 2·stride, … (`stride` threads share the work; the
+ * features alternate so that each thread gets some with many distinct values, the costly ones).
+ */
+export function featureCuts(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  maxBin: number,
+  seed: number,
+  t: number,
+  stride: number,
+): Float32Array[] {
   const valueBins = maxBin - 1;
   let sample: Uint32Array | null = null;
   if (rows > BINNING_SAMPLE_ROWS) {
@@ -27,18 +42,20 @@ export function computeCuts(X: DenseMatrix, maxBin: number, seed: number): BinCu
     sample.sort();
   }
   const m = sample ? sample.length : rows;
+  const mine: number[] = [];
+  for (let f = t; f < cols; f += stride) mine.push(f);
   // one pass over the sampled rows into a column-major copy (a pass per feature would miss cache)
-  const colbuf = new Float32Array(m * cols);
+  const colbuf = new Float32Array(m * mine.length);
   for (let i = 0; i < m; i++) {
     const base = (sample ? sample[i] : i) * cols;
-    for (let f = 0; f < cols; f++) colbuf[f * m + i] = data[base + f];
+    for (let j = 0; j < mine.length; j++) colbuf[j * m + i] = data[base + mine[j]];
   }
   const buf = new Float32Array(m);
   const table = new Uint32Array(DISTINCT_TABLE);
   const cuts: Float32Array[] = [];
-  for (let f = 0; f < cols; f++) {
+  for (let j = 0; j < mine.length; j++) {
     let k = 0;
-    const cb = f * m;
+    const cb = j * m;
     for (let i = 0; i < m; i++) {
       const v = colbuf[cb + i];
       if (v === v) buf[k++] = v;
@@ -48,6 +65,14 @@ export function computeCuts(X: DenseMatrix, maxBin: number, seed: number): BinCu
       fewDistinctCuts(values, valueBins, table) ?? cutsFromSorted(radixSortFloat32(values), valueBins),
     );
   }
+  return cuts;
+}
+
+/** BinCuts from the featureCuts of threads 0..parts.length - 1 (stride parts.length). */
+export function assembleCuts(parts: Float32Array[][], cols: number): BinCuts {
+  const stride = parts.length;
+  const cuts: Float32Array[] = [];
+  for (let f = 0; f < cols; f++) cuts.push(parts[f % stride][Math.floor(f / stride)]);
   const binCount = new Int32Array(cols);
   const offsets = new Int32Array(cols + 1);
   for (let f = 0; f < cols; f++) {

@@ -10,7 +10,7 @@ import {
   waitForChange,
 } from './board';
 import { runOp } from './kernels';
-import { startGbdtWorker } from './spawn';
+import { acquireGbdtWorker } from './spawn';
 import type { Worker } from 'node:worker_threads';
 
 /** Runs an op on every thread of the board and returns when all are done. */
@@ -38,12 +38,16 @@ export class ThreadPoolExecutor implements Executor {
     private readonly workers: Worker[],
   ) {}
 
-  /** `X`: the training matrix over shared memory, for threads to bin their rows (OP_BIN). */
-  static async start(board: Board, X?: Float32Array): Promise<ThreadPoolExecutor> {
+  /**
+   * `X`: the training matrix over shared memory, for threads to bin their rows (OP_BIN). `acquired`:
+   * workers already taken for this fit (see acquireGbdtWorker); missing ones are started here.
+   */
+  static async start(board: Board, X?: Float32Array, acquired: Worker[] = []): Promise<ThreadPoolExecutor> {
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let t = 1; t < board.spec.threads; t++) {
-      const w = startGbdtWorker({ spec: board.spec, memory: board.memory, thread: t, X });
+      const w = acquired[t - 1] ?? acquireGbdtWorker();
+      w.postMessage({ spec: board.spec, memory: board.memory, thread: t, X });
       workers.push(w);
       ready.push(
         new Promise<void>((resolve, reject) => {

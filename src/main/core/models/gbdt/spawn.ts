@@ -31,14 +31,23 @@ export function prestartedGbdtWorkers(): number {
   return prestarted.length;
 }
 
-/** Starts a GBDT thread on `job` (a prestarted one when there is one), from sources or the built `gbdt-worker.js`. */
-export function startGbdtWorker(job: unknown): Worker {
+/**
+ * A GBDT worker waiting for its messages (worker.ts): a prestarted one when there is one, else a new
+ * one, from sources or the built `gbdt-worker.js`.
+ */
+export function acquireGbdtWorker(): Worker {
   const w = prestarted.shift();
   if (w) {
     w.removeAllListeners();
     w.ref();
-    w.postMessage(job);
     return w;
   }
-  return startWorker(import.meta.url, './worker', GBDT_WORKER_BUILD_NAME, { workerData: job });
+  return startWorker(import.meta.url, './worker', GBDT_WORKER_BUILD_NAME);
+}
+
+/** A GBDT worker started on `job` (a training thread or a prediction share). */
+export function startGbdtWorker(job: unknown): Worker {
+  const w = acquireGbdtWorker();
+  w.postMessage(job);
+  return w;
 }

@@ -10,12 +10,15 @@ import {
   type IterationEvent,
   type Labels,
 } from '../types';
-import { type BinCuts, computeCuts, padCuts } from './binning';
+import type { Worker } from 'node:worker_threads';
+import { assembleCuts, type BinCuts, computeCuts, featureCuts, padCuts } from './binning';
 import { allocateMemory, Board, type BoardSpec, OP_BIN, OP_SAMPLE, OP_UPDATE } from './board';
 import { type Executor, LocalExecutor, ThreadPoolExecutor } from './executor';
 import { addMargins, buildForest, type Forest, packForest, truncateForest } from './forest';
 import { TreeGrower, type TreeNodes } from './grow';
 import { gradientScale } from './kernels';
+import { acquireGbdtWorker } from './spawn';
+import type { CutsRequest } from './worker';
 import { auc, loglossFromMargins } from './metrics';
 import type { GbdtParams } from './params';
 import { wasmKernelsAvailable } from './wasm-kernels';
@@ -100,6 +103,48 @@ function progressMetrics(y: Uint8Array): (margin: Float64Array) => { loss: numbe
   };
 }
 
+/** Cut points found by this thread and `workers` together, features split between them (featureCuts). */
+async function parallelCuts(
+  X: DenseMatrix,
+  data: Float32Array,
+  p: GbdtParams,
+  workers: Worker[],
+): Promise<BinCuts> {
+  const stride = workers.length + 1;
+  const replies = workers.map(
+    (w, i) =>
+      new Promise<Float32Array[]>((resolve, reject) => {
+        const onMessage = (m: { cuts?: Float32Array[] }): void => {
+          if (!m.cuts) return;
+          done();
+          resolve(m.cuts);
+        };
+        const onError = (e: Error): void => {
+          done();
+          reject(e);
+        };
+        const onExit = (code: number): void => {
+          done();
+          reject(new Error(`GBDT worker exited early with code ${code}`));
+        };
+        const done = (): void => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+        };
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        const request: CutsRequest = {
+          cuts: { data, rows: X.rows, cols: X.cols, maxBin: p.max_bin, seed: p.seed, t: i + 1, stride },
+        };
+        w.postMessage(request);
+      }),
+  );
+  const own = featureCuts(data, X.rows, X.cols, p.max_bin, p.seed, 0, stride);
+  return assembleCuts([own, ...(await Promise.all(replies))], X.cols);
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function trainGbdt(
@@ -113,20 +158,27 @@ export async function trainGbdt(
   if (options.valid) validateData(options.valid.X, options.valid.y);
   if (options.valid && options.valid.X.cols !== X.cols)
     throw new RangeError('GBDT: valid set has other columns');
-  const cuts = computeCuts(X, p.max_bin, p.seed);
+  // a matrix over shared memory is binned (and its cut points found) by all threads, else by this one
+  const shared = p.n_threads > 1 && X.data.buffer instanceof SharedArrayBuffer ? X.data : undefined;
+  const workers = shared ? Array.from({ length: p.n_threads - 1 }, () => acquireGbdtWorker()) : [];
+  let cuts: BinCuts;
+  try {
+    cuts = shared ? await parallelCuts(X, shared, p, workers) : computeCuts(X, p.max_bin, p.seed);
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw e;
+  }
   const spec = boardSpec(p, X.rows, X.cols, cuts);
   const board = new Board(spec, allocateMemory(spec));
   padCuts(cuts, board.cutsPadded, board.cutCount);
   board.offsets.set(cuts.offsets);
-  // a matrix over shared memory is binned by all threads, else by this one
-  const shared = spec.threads > 1 && X.data.buffer instanceof SharedArrayBuffer ? X.data : undefined;
   if (!shared) board.binRows(X.data, 0, X.rows);
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));
   board.fparams.set([p.lambda, p.alpha, p.gamma, p.min_child_weight], 2);
   const exec: Executor =
-    spec.threads > 1 ? await ThreadPoolExecutor.start(board, shared) : new LocalExecutor(board);
+    spec.threads > 1 ? await ThreadPoolExecutor.start(board, shared, workers) : new LocalExecutor(board);
   try {
     if (shared) {
       board.X = shared;

@@ -1,7 +1,9 @@
 /**
  * GBDT worker. Entry file for the build: src/main/core/models/gbdt/worker.ts (emitted as
- * gbdt-worker.js). A training thread (t > 0) blocks on the board's sequence counter and runs each
- * published op; with `predict` in its data it computes one share of a batch prediction instead.
+ * gbdt-worker.js). It takes its job from workerData or from messages: a `cuts` request (its share of
+ * the features' cut points, answered by message; more messages may follow), a training thread
+ * (t > 0: blocks on the board's sequence counter and runs each published op until OP_EXIT), or one
+ * share of a batch prediction (`predict`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WasmMemory } from './wasm-api';
@@ -16,6 +18,7 @@ import {
   waitForChange,
 } from './board';
 import { runOp } from './kernels';
+import { featureCuts } from './binning';
 import { type PredictLayout, predictRange } from './wasm-predict';
 import { loadWasmKernels } from './wasm-kernels';
 
@@ -82,7 +85,29 @@ function run(job: Job): void {
   else trainingThread(job);
 }
 
-// a prestarted worker (spawn.ts prestartGbdtWorkers) has no workerData and waits for its job
+/** A share of the cut points (binning.ts featureCuts). */
+export interface CutsRequest {
+  cuts: {
+    data: Float32Array;
+    rows: number;
+    cols: number;
+    maxBin: number;
+    seed: number;
+    t: number;
+    stride: number;
+  };
+}
+
+function onMessage(msg: Job | CutsRequest): void {
+  if ('cuts' in msg) {
+    const c = msg.cuts;
+    parentPort?.postMessage({ cuts: featureCuts(c.data, c.rows, c.cols, c.maxBin, c.seed, c.t, c.stride) });
+    return;
+  }
+  parentPort?.off('message', onMessage);
+  run(msg);
+}
+
 const given = workerData as Job | undefined;
 if (given) run(given);
-else parentPort?.once('message', (job: Job) => run(job));
+else parentPort?.on('message', onMessage);
