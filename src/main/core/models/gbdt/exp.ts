@@ -1,43 +1,34 @@
 /**
- * exp(x) for x <= 0 from IEEE basic operations only (no Math.exp, whose last bit is engine-specific),
- * so the AssemblyScript copy in assembly/kernels.ts returns bit-identical results: TS and wasm
- * gradient updates, hence models, match exactly. Relative error about 1e-15; 0 below -708.
+ * exp(x) for x <= 0 in float32 from IEEE basic operations only (each rounded with Math.fround; no
+ * Math.exp, whose last bit is engine-specific), so the AssemblyScript copy in assembly/kernels.ts
+ * returns bit-identical results: TS and wasm gradient updates, hence models, match exactly. Relative
+ * error about 2e-7 (float32 precision, as XGBoost's gradients); 0 below -87.
  */
-const ROUND = 1.5 * 2 ** 52;
-const INV_LN2 = 1.4426950408889634;
-const LN2_HI = 6.9314718036912382e-1;
-const LN2_LO = 1.9082149292705877e-10;
-const C3 = 1 / 6;
-const C4 = 1 / 24;
-const C5 = 1 / 120;
-const C6 = 1 / 720;
-const C7 = 1 / 5040;
-const C8 = 1 / 40320;
-const C9 = 1 / 362880;
-const C10 = 1 / 3628800;
-const C11 = 1 / 39916800;
-const C12 = 1 / 479001600;
+const f = Math.fround;
+const R32 = f(12582912);
+const INV_LN2 = f(1.4426950408889634);
+const LN2_HI = f(0.693145751953125);
+const LN2_LO = f(1.428606765330187e-6);
+const C3 = f(1 / 6);
+const C4 = f(1 / 24);
+const C5 = f(1 / 120);
+const C6 = f(1 / 720);
 
-/** POW2[j] = 2^-j exactly. */
-const POW2 = new Float64Array(1024);
+/** POW2[j] = 2^-j exactly (j <= 126 here). */
+const POW2 = new Float64Array(150);
 POW2[0] = 1;
 for (let j = 1; j < POW2.length; j++) POW2[j] = POW2[j - 1] * 0.5;
 
-export function expNonPositive(x: number): number {
-  if (!(x >= -708)) return 0;
-  const k = x * INV_LN2 + ROUND - ROUND;
-  const r = x - k * LN2_HI - k * LN2_LO;
-  const p =
-    1 +
-    r *
-      (1 +
-        r *
-          (0.5 +
-            r *
-              (C3 +
-                r *
-                  (C4 +
-                    r *
-                      (C5 + r * (C6 + r * (C7 + r * (C8 + r * (C9 + r * (C10 + r * (C11 + r * C12)))))))))));
-  return p * POW2[-k];
+/** `x` must be a float32 value (Math.fround'ed). */
+export function expNonPositiveF32(x: number): number {
+  if (!(x >= -87)) return 0;
+  const k = f(f(f(x * INV_LN2) + R32) - R32);
+  const r = f(f(x - f(k * LN2_HI)) - f(k * LN2_LO));
+  let p = f(C5 + f(r * C6));
+  p = f(C4 + f(r * p));
+  p = f(C3 + f(r * p));
+  p = f(0.5 + f(r * p));
+  p = f(1 + f(r * p));
+  p = f(1 + f(r * p));
+  return f(p * POW2[-k]);
 }

@@ -5,7 +5,7 @@
  * Gradients are quantised to multiples of 2^-k (see `gradientScale`) so every histogram sum is exact in
  * float64: results do not depend on the summation order, hence not on the number of threads.
  */
-import { expNonPositive } from './exp';
+import { expNonPositiveF32 } from './exp';
 import { findBestSplit } from './split';
 import {
   barrier,
@@ -568,9 +568,14 @@ function update(b: Board, t: number): void {
   for (let r = a; r < z; r++) idx[r] = r;
 }
 
+/** Math.fround(1e-16): the smallest hessian (XGBoost's kRtEps-like floor). */
+const TINY_F32 = Math.fround(1e-16);
+
 /**
- * margin += delta and the new quantised gradient pair of rows s..e (logistic loss; positives weighted
- * by scale_pos_weight). The wasm `update` kernel does the same operations in the same order.
+ * margin += delta (float64) and the new quantised gradient pair of rows s..e: the probability,
+ * gradient and hessian in float32 as XGBoost computes them (logistic loss; positives weighted by
+ * scale_pos_weight), then rounded to multiples of 1/scale in float64. The wasm `update` kernel does
+ * the same operations in the same order, four rows per step.
  */
 function updateRows(b: Board, s: number, e: number): void {
   if (b.wasm) {
@@ -578,21 +583,25 @@ function updateRows(b: Board, s: number, e: number): void {
     b.wasm.update(s, e, p.margin, p.delta, p.y, p.gpair, b.fparams[0], b.fparams[1], 1 / b.fparams[1]);
     return;
   }
+  const f = Math.fround;
   const { margin, delta, y, gpair } = b;
-  const posWeight = b.fparams[0];
+  const posWeight = f(b.fparams[0]);
   const scale = b.fparams[1];
   const inv = 1 / scale;
   for (let row = s; row < e; row++) {
-    const m = margin[row] + delta[row];
-    margin[row] = m;
-    const ex = expNonPositive(-Math.abs(m));
-    const q = 1 / (1 + ex);
-    const prob = m >= 0 ? q : ex * q;
+    const md = margin[row] + delta[row];
+    margin[row] = md;
+    const m = f(md);
+    const ex = expNonPositiveF32(-Math.abs(m));
+    const q = f(1 / f(1 + ex));
+    const prob = m >= 0 ? q : f(ex * q);
     const lbl = y[row];
     const w = lbl === 1 ? posWeight : 1;
-    const hh = prob * (1 - prob);
-    gpair[2 * row] = ((prob - lbl) * w * scale + ROUND - ROUND) * inv;
-    gpair[2 * row + 1] = ((hh > 1e-16 ? hh : 1e-16) * w * scale + ROUND - ROUND) * inv;
+    const hh = f(prob * f(1 - prob));
+    const g = f(f(prob - lbl) * w);
+    const h = f((hh > TINY_F32 ? hh : TINY_F32) * w);
+    gpair[2 * row] = (g * scale + ROUND - ROUND) * inv;
+    gpair[2 * row + 1] = (h * scale + ROUND - ROUND) * inv;
   }
 }
 

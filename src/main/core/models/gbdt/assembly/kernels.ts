@@ -333,67 +333,38 @@ export function predict(
   }
 }
 
-// Gradient update: a copy of exp.ts and kernels.ts' updateRows with the same operations in the
-// same order, so results are bit-identical to the TS kernels.
+// Gradient update: kernels.ts' updateRows (with exp.ts) in the same single-precision operations in
+// the same order, so results are bit-identical to the TS kernels.
 const ROUND: f64 = 1.5 * 4503599627370496.0;
-const INV_LN2: f64 = 1.4426950408889634;
-const LN2_HI: f64 = 6.9314718036912382e-1;
-const LN2_LO: f64 = 1.9082149292705877e-10;
-const C3: f64 = 1.0 / 6.0;
-const C4: f64 = 1.0 / 24.0;
-const C5: f64 = 1.0 / 120.0;
-const C6: f64 = 1.0 / 720.0;
-const C7: f64 = 1.0 / 5040.0;
-const C8: f64 = 1.0 / 40320.0;
-const C9: f64 = 1.0 / 362880.0;
-const C10: f64 = 1.0 / 3628800.0;
-const C11: f64 = 1.0 / 39916800.0;
-const C12: f64 = 1.0 / 479001600.0;
+const R32: f32 = 12582912.0;
+const INV_LN2: f32 = 1.4426950408889634;
+const LN2_HI: f32 = 0.693145751953125;
+const LN2_LO: f32 = 1.428606765330187e-6;
+const C3: f32 = <f32>(1.0 / 6.0);
+const C4: f32 = <f32>(1.0 / 24.0);
+const C5: f32 = <f32>(1.0 / 120.0);
+const C6: f32 = <f32>(1.0 / 720.0);
+const TINY: f32 = <f32>1e-16;
 
-function expNonPositive(x: f64): f64 {
-  if (!(x >= -708.0)) return 0.0;
-  const k = x * INV_LN2 + ROUND - ROUND;
+/** exp.ts expNonPositiveF32: exp(x) for x <= 0 in float32, 0 below -87. */
+function expNonPositiveF32(x: f32): f32 {
+  if (!(x >= -87.0)) return 0.0;
+  const k = x * INV_LN2 + R32 - R32;
   const r = x - k * LN2_HI - k * LN2_LO;
-  const p =
-    1.0 +
-    r *
-      (1.0 +
-        r *
-          (0.5 +
-            r *
-              (C3 +
-                r *
-                  (C4 +
-                    r *
-                      (C5 + r * (C6 + r * (C7 + r * (C8 + r * (C9 + r * (C10 + r * (C11 + r * C12)))))))))));
-  return p * reinterpret<f64>((<u64>(1023 + <i64>k)) << 52);
+  const p = <f32>1.0 + r * (<f32>1.0 + r * (<f32>0.5 + r * (C3 + r * (C4 + r * (C5 + r * C6)))));
+  return p * reinterpret<f32>((<i32>k + 127) << 23);
 }
 
-/** expNonPositive on both lanes, with the same operations in the same order (0 where x < -708 or NaN). */
-function expNonPositive2(x: v128): v128 {
+/** Quantises a float32 gradient (or hessian) to the board's grid, in float64: see kernels.ts. */
+function quantise2(v: v128, scale: v128, inv: v128): v128 {
   const round = f64x2.splat(ROUND);
-  const k = f64x2.sub(f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), round), round);
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
-  let p = f64x2.add(f64x2.splat(C11), f64x2.mul(r, f64x2.splat(C12)));
-  p = f64x2.add(f64x2.splat(C10), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C9), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C8), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C7), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C6), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C5), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C4), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(C3), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(0.5), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
-  p = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, p));
-  const e = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  const pow = i64x2.shl(i64x2.add(e, i64x2.splat(1023)), 52);
-  return v128.and(f64x2.mul(p, pow), f64x2.ge(x, f64x2.splat(-708.0)));
+  return f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(v, scale), round), round), inv);
 }
 
 /**
- * Adds delta to the margins of rows s..e and recomputes their quantised gradient pairs: two rows per
- * step in f64x2 lanes (each lane the scalar operations in the same order), an odd last row in scalar.
+ * Adds delta to the margins of rows s..e (float64) and recomputes their quantised gradient pairs:
+ * the probability, gradient and hessian in float32, four rows per step (an odd tail row by row),
+ * then quantised to multiples of 1/scale in float64.
  */
 export function update(
   s: i32,
@@ -402,132 +373,72 @@ export function update(
   delta: usize,
   y: usize,
   gpair: usize,
-  posWeight: f64,
+  posWeight: f32,
   scale: f64,
   inv: f64,
 ): void {
-  const zero = f64x2.splat(0.0);
-  const one = f64x2.splat(1.0);
-  const round = f64x2.splat(ROUND);
-  const wPos = f64x2.splat(posWeight);
+  const one = f32x4.splat(1.0);
+  const zero = f32x4.splat(0.0);
+  const r32 = f32x4.splat(R32);
+  const wPos = f32x4.splat(posWeight);
+  const tiny = f32x4.splat(TINY);
   const vScale = f64x2.splat(scale);
   const vInv = f64x2.splat(inv);
-  const tiny = f64x2.splat(1e-16);
   let row = <usize>s;
-  // four rows per step: rows row, row + 1 in lanes A and row + 2, row + 3 in lanes B, their operations
-  // interleaved so the two exp polynomials' dependency chains overlap (about 15 % faster)
   for (; row + 3 < <usize>e; row += 4) {
-    const rowA = row;
-    const rowB = row + 2;
-    const mpA = margin + (rowA << 3);
-    const mpB = margin + (rowB << 3);
-    const mA = f64x2.add(v128.load(mpA), v128.load(delta + (rowA << 3)));
-    const mB = f64x2.add(v128.load(mpB), v128.load(delta + (rowB << 3)));
-    v128.store(mpA, mA);
-    v128.store(mpB, mB);
-    const xA = f64x2.neg(f64x2.abs(mA));
-    const xB = f64x2.neg(f64x2.abs(mB));
-    const kA = f64x2.sub(f64x2.add(f64x2.mul(xA, f64x2.splat(INV_LN2)), round), round);
-    const kB = f64x2.sub(f64x2.add(f64x2.mul(xB, f64x2.splat(INV_LN2)), round), round);
-    const rA = f64x2.sub(
-      f64x2.sub(xA, f64x2.mul(kA, f64x2.splat(LN2_HI))),
-      f64x2.mul(kA, f64x2.splat(LN2_LO)),
-    );
-    const rB = f64x2.sub(
-      f64x2.sub(xB, f64x2.mul(kB, f64x2.splat(LN2_HI))),
-      f64x2.mul(kB, f64x2.splat(LN2_LO)),
-    );
-    let pA = f64x2.add(f64x2.splat(C11), f64x2.mul(rA, f64x2.splat(C12)));
-    let pB = f64x2.add(f64x2.splat(C11), f64x2.mul(rB, f64x2.splat(C12)));
-    pA = f64x2.add(f64x2.splat(C10), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C10), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C9), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C9), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C8), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C8), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C7), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C7), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C6), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C6), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C5), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C5), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C4), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C4), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(C3), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(C3), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(0.5), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(0.5), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(1.0), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(1.0), f64x2.mul(rB, pB));
-    pA = f64x2.add(f64x2.splat(1.0), f64x2.mul(rA, pA));
-    pB = f64x2.add(f64x2.splat(1.0), f64x2.mul(rB, pB));
-    const eA = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kA));
-    const eB = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kB));
-    const powA = i64x2.shl(i64x2.add(eA, i64x2.splat(1023)), 52);
-    const powB = i64x2.shl(i64x2.add(eB, i64x2.splat(1023)), 52);
-    const exA = v128.and(f64x2.mul(pA, powA), f64x2.ge(xA, f64x2.splat(-708.0)));
-    const exB = v128.and(f64x2.mul(pB, powB), f64x2.ge(xB, f64x2.splat(-708.0)));
-    const qA = f64x2.div(one, f64x2.add(one, exA));
-    const qB = f64x2.div(one, f64x2.add(one, exB));
-    const probA = v128.bitselect(qA, f64x2.mul(exA, qA), f64x2.ge(mA, zero));
-    const probB = v128.bitselect(qB, f64x2.mul(exB, qB), f64x2.ge(mB, zero));
-    const lblA = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(y + rowA)), 1, <f64>load<u8>(y + rowA, 1));
-    const lblB = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(y + rowB)), 1, <f64>load<u8>(y + rowB, 1));
-    const wA = v128.bitselect(wPos, one, f64x2.eq(lblA, one));
-    const wB = v128.bitselect(wPos, one, f64x2.eq(lblB, one));
-    const hhA = f64x2.mul(probA, f64x2.sub(one, probA));
-    const hhB = f64x2.mul(probB, f64x2.sub(one, probB));
-    const hcA = v128.bitselect(hhA, tiny, f64x2.gt(hhA, tiny));
-    const hcB = v128.bitselect(hhB, tiny, f64x2.gt(hhB, tiny));
-    const gA = f64x2.mul(
-      f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(probA, lblA), wA), vScale), round), round),
-      vInv,
-    );
-    const gB = f64x2.mul(
-      f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(probB, lblB), wB), vScale), round), round),
-      vInv,
-    );
-    const hA = f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(hcA, wA), vScale), round), round), vInv);
-    const hB = f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(hcB, wB), vScale), round), round), vInv);
-    const gpA = gpair + (rowA << 4);
-    const gpB = gpair + (rowB << 4);
-    v128.store(gpA, v128.shuffle<f64>(gA, hA, 0, 2));
-    v128.store(gpB, v128.shuffle<f64>(gB, hB, 0, 2));
-    v128.store(gpA, v128.shuffle<f64>(gA, hA, 1, 3), 16);
-    v128.store(gpB, v128.shuffle<f64>(gB, hB, 1, 3), 16);
-  }
-  for (; row + 1 < <usize>e; row += 2) {
     const mp = margin + (row << 3);
-    const m = f64x2.add(v128.load(mp), v128.load(delta + (row << 3)));
-    v128.store(mp, m);
-    const ex = expNonPositive2(f64x2.neg(f64x2.abs(m)));
-    const q = f64x2.div(one, f64x2.add(one, ex));
-    const prob = v128.bitselect(q, f64x2.mul(ex, q), f64x2.ge(m, zero));
-    const lbl = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(y + row)), 1, <f64>load<u8>(y + row, 1));
-    const w = v128.bitselect(wPos, one, f64x2.eq(lbl, one));
-    const hh = f64x2.mul(prob, f64x2.sub(one, prob));
-    const hc = v128.bitselect(hh, tiny, f64x2.gt(hh, tiny));
-    const g = f64x2.mul(
-      f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(prob, lbl), w), vScale), round), round),
-      vInv,
+    const dp = delta + (row << 3);
+    const m01 = f64x2.add(v128.load(mp), v128.load(dp));
+    const m23 = f64x2.add(v128.load(mp, 16), v128.load(dp, 16));
+    v128.store(mp, m01);
+    v128.store(mp, m23, 16);
+    const m = v128.shuffle<i32>(f32x4.demote_f64x2_zero(m01), f32x4.demote_f64x2_zero(m23), 0, 1, 4, 5);
+    const x = f32x4.neg(f32x4.abs(m));
+    const k = f32x4.sub(f32x4.add(f32x4.mul(x, f32x4.splat(INV_LN2)), r32), r32);
+    const r = f32x4.sub(f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
+    let p = f32x4.add(f32x4.splat(C5), f32x4.mul(r, f32x4.splat(C6)));
+    p = f32x4.add(f32x4.splat(C4), f32x4.mul(r, p));
+    p = f32x4.add(f32x4.splat(C3), f32x4.mul(r, p));
+    p = f32x4.add(f32x4.splat(0.5), f32x4.mul(r, p));
+    p = f32x4.add(one, f32x4.mul(r, p));
+    p = f32x4.add(one, f32x4.mul(r, p));
+    const pow = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+    const ex = v128.and(f32x4.mul(p, pow), f32x4.ge(x, f32x4.splat(-87.0)));
+    const q = f32x4.div(one, f32x4.add(one, ex));
+    const prob = v128.bitselect(q, f32x4.mul(ex, q), f32x4.ge(m, zero));
+    const lbl = f32x4.convert_i32x4_u(
+      i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(y + row))),
     );
-    const h = f64x2.mul(f64x2.sub(f64x2.add(f64x2.mul(f64x2.mul(hc, w), vScale), round), round), vInv);
+    const w = v128.bitselect(wPos, one, f32x4.eq(lbl, one));
+    const hh = f32x4.mul(prob, f32x4.sub(one, prob));
+    const hc = v128.bitselect(hh, tiny, f32x4.gt(hh, tiny));
+    const g = f32x4.mul(f32x4.sub(prob, lbl), w);
+    const h = f32x4.mul(hc, w);
+    const g01 = quantise2(f64x2.promote_low_f32x4(g), vScale, vInv);
+    const h01 = quantise2(f64x2.promote_low_f32x4(h), vScale, vInv);
+    const g23 = quantise2(f64x2.promote_low_f32x4(v128.shuffle<i32>(g, g, 2, 3, 2, 3)), vScale, vInv);
+    const h23 = quantise2(f64x2.promote_low_f32x4(v128.shuffle<i32>(h, h, 2, 3, 2, 3)), vScale, vInv);
     const gp = gpair + (row << 4);
-    v128.store(gp, v128.shuffle<f64>(g, h, 0, 2));
-    v128.store(gp, v128.shuffle<f64>(g, h, 1, 3), 16);
+    v128.store(gp, v128.shuffle<f64>(g01, h01, 0, 2));
+    v128.store(gp, v128.shuffle<f64>(g01, h01, 1, 3), 16);
+    v128.store(gp, v128.shuffle<f64>(g23, h23, 0, 2), 32);
+    v128.store(gp, v128.shuffle<f64>(g23, h23, 1, 3), 48);
   }
   for (; row < <usize>e; row++) {
     const mp = margin + (row << 3);
-    const m = load<f64>(mp) + load<f64>(delta + (row << 3));
-    store<f64>(mp, m);
-    const ex = expNonPositive(-abs<f64>(m));
-    const q = 1.0 / (1.0 + ex);
+    const md = load<f64>(mp) + load<f64>(delta + (row << 3));
+    store<f64>(mp, md);
+    const m = <f32>md;
+    const ex = expNonPositiveF32(-abs<f32>(m));
+    const q = <f32>1.0 / (<f32>1.0 + ex);
     const prob = m >= 0 ? q : ex * q;
-    const lbl = <f64>load<u8>(y + row);
-    const w = lbl == 1.0 ? posWeight : 1.0;
-    const hh = prob * (1.0 - prob);
+    const lbl = <f32>load<u8>(y + row);
+    const w = lbl == <f32>1.0 ? posWeight : <f32>1.0;
+    const hh = prob * (<f32>1.0 - prob);
+    const g = (prob - lbl) * w;
+    const h = (hh > TINY ? hh : TINY) * w;
     const gp = gpair + (row << 4);
-    store<f64>(gp, ((prob - lbl) * w * scale + ROUND - ROUND) * inv);
-    store<f64>(gp, ((hh > 1e-16 ? hh : 1e-16) * w * scale + ROUND - ROUND) * inv, 8);
+    store<f64>(gp, (<f64>g * scale + ROUND - ROUND) * inv);
+    store<f64>(gp, (<f64>h * scale + ROUND - ROUND) * inv, 8);
   }
 }
