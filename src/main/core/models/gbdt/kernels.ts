@@ -552,8 +552,10 @@ function scatter(b: Board, t: number): void {
   }
   for (let j = lo; j < leaves && leafStart[j] < z; j++) {
     const v = leafValue[j];
+    const s = Math.max(a, leafStart[j]);
     const e = Math.min(z, leafEnd[j]);
-    for (let p = Math.max(a, leafStart[j]); p < e; p++) delta[idx[p]] = v;
+    if (b.wasm) b.wasm.fillLeaf(b.ptr.delta, b.ptr.idx, s, e, v);
+    else for (let p = s; p < e; p++) delta[idx[p]] = v;
   }
 }
 
@@ -564,8 +566,8 @@ function scatter(b: Board, t: number): void {
 function update(b: Board, t: number): void {
   const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
   updateRows(b, a, z);
-  const idx = b.idx;
-  for (let r = a; r < z; r++) idx[r] = r;
+  if (b.wasm) b.wasm.iota(b.ptr.idx, a, z);
+  else for (let r = a; r < z; r++) b.idx[r] = r;
 }
 
 /** Math.fround(1e-16): the smallest hessian (XGBoost's kRtEps-like floor). */

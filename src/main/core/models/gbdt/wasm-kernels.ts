@@ -54,6 +54,10 @@ export interface WasmKernels {
     mcw: number,
     out: number,
   ): number;
+  /** delta[idx[p]] = v for positions p in [a, z). */
+  fillLeaf(delta: number, idx: number, a: number, z: number, v: number): void;
+  /** idx[r] = r for r in [a, z). */
+  iota(idx: number, a: number, z: number): void;
   /** dst += src over `pairs` float64 pairs (byte offsets). */
   addPairs(dst: number, src: number, pairs: number): void;
   /** dst -= src over `pairs` float64 pairs. */

@@ -274,6 +274,26 @@ export function bestSplit(
   return 1;
 }
 
+/** delta[idx[p]] = v for positions p in [a, z) (one leaf's rows). */
+export function fillLeaf(delta: usize, idx: usize, a: i32, z: i32, v: f64): void {
+  for (let p = a; p < z; p++) store<f64>(delta + ((<usize>load<u32>(idx + ((<usize>p) << 2))) << 3), v);
+}
+
+/** idx[r] = r for r in [a, z). */
+export function iota(idx: usize, a: i32, z: i32): void {
+  let r = a;
+  if (z - a >= 8) {
+    for (; r & 3; r++) store<u32>(idx + ((<usize>r) << 2), r);
+    let v = i32x4.add(i32x4.splat(r), v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0));
+    const four = i32x4.splat(4);
+    for (; r + 4 <= z; r += 4) {
+      v128.store(idx + ((<usize>r) << 2), v);
+      v = i32x4.add(v, four);
+    }
+  }
+  for (; r < z; r++) store<u32>(idx + ((<usize>r) << 2), r);
+}
+
 // Prediction nodes: 32 bytes each, [feature, left, right, missing (absolute byte addresses), threshold
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
 // walks exactly `depth` steps without branches and four rows advance together.
