@@ -105,10 +105,14 @@ function sizes(s: BoardSpec): [string, number][] {
     ['evalOut', 8 * 8 * T],
     ['ctrl', 4 * CTRL_LEN],
     ['scratch', T * scratchBytes(s.cols)],
+    ['binBuf', s.wasm ? T * BIN_BLOCK_ROWS * 4 * s.cols : 0],
     ['cutsPadded', 4 * 256 * s.cols],
     ['cutCount', 4 * s.cols],
   ];
 }
+
+/** Rows binned per wasm call: the training matrix is outside the board's memory, so blocks are copied in. */
+const BIN_BLOCK_ROWS = 256;
 
 /** Whether the board keeps u16 global bin indexes: wasm kernels, and every index below 65536. */
 function wideBins(s: BoardSpec): boolean {
@@ -297,13 +301,39 @@ export class Board {
     this.planLoad = new Float64Array(spec.threads);
   }
 
-  /** Bins rows r0..r1 of `data` (rows × cols float32) into every bin layout, with the padded cuts. */
-  binRows(data: Float32Array, r0: number, r1: number): void {
+  /**
+   * Bins rows r0..r1 of `data` (rows × cols float32) into every bin layout, with the padded cuts; `t`
+   * is the calling thread (its block buffer for the wasm kernel).
+   */
+  binRows(data: Float32Array, r0: number, r1: number, t: number): void {
     const { rows, cols } = this.spec;
-    binRows(data, rows, cols, this.cutsPadded, this.cutCount, this.binsRow, this.binsCol, r0, r1, {
-      bins: this.binsWide,
-      offsets: this.offsets,
-    });
+    if (!this.wasm) {
+      binRows(data, rows, cols, this.cutsPadded, this.cutCount, this.binsRow, this.binsCol, r0, r1, {
+        bins: this.binsWide,
+        offsets: this.offsets,
+      });
+      return;
+    }
+    const p = this.ptr;
+    const bufAt = p.binBuf + t * BIN_BLOCK_ROWS * 4 * cols;
+    const buf = new Float32Array(this.memory.buffer, bufAt, BIN_BLOCK_ROWS * cols);
+    for (let a = r0; a < r1; a += BIN_BLOCK_ROWS) {
+      const n = Math.min(BIN_BLOCK_ROWS, r1 - a);
+      buf.set(data.subarray(a * cols, (a + n) * cols));
+      this.wasm.binBlock(
+        bufAt,
+        n,
+        cols,
+        p.cutsPadded,
+        p.cutCount,
+        p.binsRow,
+        p.binsCol,
+        rows,
+        a,
+        this.binsWide.length > 0 ? p.binsWide : 0,
+        p.offsets,
+      );
+    }
   }
 }
 

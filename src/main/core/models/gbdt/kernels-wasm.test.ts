@@ -8,6 +8,7 @@ import { GbdtClassifier } from './classifier';
 import { sliceRows, syntheticData } from './synthetic';
 import { setGbdtKernels, wasmKernelsAvailable } from './wasm-kernels';
 import { allocateMemory, Board, type BoardSpec } from './board';
+import { binOf, computeCuts, padCuts } from './binning';
 import { buildHistogram } from './kernels';
 import { packForest } from './forest';
 import { deserializeGbdt } from './serialize';
@@ -123,6 +124,46 @@ describe('wasm kernels', () => {
     }
     expect(some.history()[0].train_auc).toBeUndefined();
     expect(none.history().every((e) => Number.isNaN(e.train_loss))).toBe(true);
+  });
+
+  it('wasm binning equals the TS binning (missing, infinite, signed zero and cut values, blocks of rows)', () => {
+    const rng = new Rng(12);
+    const rows = 1000;
+    const cols = 7;
+    const data = new Float32Array(rows * cols);
+    const special = [NaN, Infinity, -Infinity, 0, -0, 1e30, -1e30];
+    for (let i = 0; i < data.length; i++)
+      data[i] = rng.next() < 0.15 ? special[rng.int(special.length)] : Math.round(rng.normal() * 20) / 4;
+    const cuts = computeCuts({ rows, cols, data, columns: [] }, 1 + (cols % 3) * 60 + 16, 1);
+    const make = (wasm: boolean) => {
+      const spec: BoardSpec = {
+        rows,
+        cols,
+        threads: 2,
+        histLen: 2 * cuts.offsets[cols],
+        slots: 2,
+        maxBatch: 1,
+        maxLeaves: 2,
+        subsampled: false,
+        wasm,
+      };
+      const b = new Board(spec, allocateMemory(spec));
+      padCuts(cuts, b.cutsPadded, b.cutCount);
+      b.offsets.set(cuts.offsets);
+      return b;
+    };
+    const ts = make(false);
+    const wasm = make(true);
+    ts.binRows(data, 0, rows, 0);
+    // two threads' shares, the second not a multiple of the block size
+    wasm.binRows(data, 0, 300, 0);
+    wasm.binRows(data, 300, rows, 1);
+    expect(wasm.binsRow).toEqual(ts.binsRow);
+    expect(wasm.binsCol).toEqual(ts.binsCol);
+    for (let i = 0; i < rows * cols; i++) {
+      expect(wasm.binsWide[i]).toBe(cuts.offsets[i % cols] + ts.binsRow[i]);
+      expect(ts.binsRow[i]).toBe(binOf(cuts.cuts[i % cols], data[i]));
+    }
   });
 
   it('the wasm histogram kernel equals the TS one on dense and sparse row sets, any feature count', () => {

@@ -47,7 +47,7 @@ export function runOp(b: Board, op: number, t: number): void {
     case OP_BIN: {
       if (!b.X) throw new Error('OP_BIN without a shared matrix');
       const [a, z] = chunkOf(0, b.spec.rows, t, b.spec.threads);
-      b.binRows(b.X, a, z);
+      b.binRows(b.X, a, z, t);
       return;
     }
     default:

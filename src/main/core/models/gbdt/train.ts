@@ -172,7 +172,7 @@ export async function trainGbdt(
   const board = new Board(spec, allocateMemory(spec));
   padCuts(cuts, board.cutsPadded, board.cutCount);
   board.offsets.set(cuts.offsets);
-  if (!shared) board.binRows(X.data, 0, X.rows);
+  if (!shared) board.binRows(X.data, 0, X.rows, 0);
   board.y.set(y);
   board.fparams[0] = p.scale_pos_weight;
   board.fparams[1] = gradientScale(X.rows, Math.max(1, p.scale_pos_weight));

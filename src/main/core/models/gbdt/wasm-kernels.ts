@@ -54,6 +54,20 @@ export interface WasmKernels {
     mcw: number,
     out: number,
   ): number;
+  /** binning.ts binRows for n rows copied to `src` that are rows r0.. of the board. */
+  binBlock(
+    src: number,
+    n: number,
+    cols: number,
+    padded: number,
+    count: number,
+    rowMajor: number,
+    colMajor: number,
+    rows: number,
+    r0: number,
+    wide: number,
+    offsets: number,
+  ): void;
   /** delta[idx[p]] = v for positions p in [a, z). */
   fillLeaf(delta: number, idx: number, a: number, z: number, v: number): void;
   /** idx[r] = r for r in [a, z). */

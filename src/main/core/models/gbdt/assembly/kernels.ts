@@ -294,6 +294,54 @@ export function iota(idx: usize, a: i32, z: i32): void {
   for (; r < z; r++) store<u32>(idx + ((<usize>r) << 2), r);
 }
 
+/**
+ * binning.ts binRows for n rows copied to `src` (row-major float32), which are rows r0.. of the board:
+ * the same branch-free 8-step descent over the padded cuts, written to the row-major and column-major
+ * bins and (wide != 0) the u16 global bin indexes.
+ */
+export function binBlock(
+  src: usize,
+  n: i32,
+  cols: i32,
+  padded: usize,
+  count: usize,
+  rowMajor: usize,
+  colMajor: usize,
+  rows: i32,
+  r0: i32,
+  wide: usize,
+  offsets: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const r = <usize>(r0 + i);
+    const at = <usize>(i * cols);
+    for (let f = 0; f < cols; f++) {
+      const v = load<f32>(src + ((at + <usize>f) << 2));
+      const pb = padded + ((<usize>f) << 10) - 4;
+      let pos: usize = 0;
+      pos += select<usize>(128, 0, load<f32>(pb + ((pos + 128) << 2)) <= v);
+      pos += select<usize>(64, 0, load<f32>(pb + ((pos + 64) << 2)) <= v);
+      pos += select<usize>(32, 0, load<f32>(pb + ((pos + 32) << 2)) <= v);
+      pos += select<usize>(16, 0, load<f32>(pb + ((pos + 16) << 2)) <= v);
+      pos += select<usize>(8, 0, load<f32>(pb + ((pos + 8) << 2)) <= v);
+      pos += select<usize>(4, 0, load<f32>(pb + ((pos + 4) << 2)) <= v);
+      pos += select<usize>(2, 0, load<f32>(pb + ((pos + 2) << 2)) <= v);
+      pos += select<usize>(1, 0, load<f32>(pb + ((pos + 1) << 2)) <= v);
+      // +Infinity values pass the padding: clamp to the real cut count
+      const c = <usize>load<i32>(count + ((<usize>f) << 2));
+      const b = v != v ? 0 : 1 + <i32>(pos < c ? pos : c);
+      store<u8>(rowMajor + r * <usize>cols + <usize>f, <u8>b);
+      store<u8>(colMajor + <usize>f * <usize>rows + r, <u8>b);
+      if (wide != 0) {
+        store<u16>(
+          wide + ((r * <usize>cols + <usize>f) << 1),
+          <u16>(load<i32>(offsets + ((<usize>f) << 2)) + b),
+        );
+      }
+    }
+  }
+}
+
 // Prediction nodes: 32 bytes each, [feature, left, right, missing (absolute byte addresses), threshold
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
 // walks exactly `depth` steps without branches and four rows advance together.
