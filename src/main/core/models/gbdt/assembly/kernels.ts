@@ -294,10 +294,34 @@ export function iota(idx: usize, a: i32, z: i32): void {
   for (; r < z; r++) store<u32>(idx + ((<usize>r) << 2), r);
 }
 
+/** The 8-step descent of binning.ts binRows: #{padded cuts <= v} over 255 padded cuts at `pb` + 4. */
+// @ts-ignore: decorator
+@inline
+function descend(pb: usize, v: f32): usize {
+  let pos: usize = 0;
+  pos += select<usize>(128, 0, load<f32>(pb + ((pos + 128) << 2)) <= v);
+  pos += select<usize>(64, 0, load<f32>(pb + ((pos + 64) << 2)) <= v);
+  pos += select<usize>(32, 0, load<f32>(pb + ((pos + 32) << 2)) <= v);
+  pos += select<usize>(16, 0, load<f32>(pb + ((pos + 16) << 2)) <= v);
+  pos += select<usize>(8, 0, load<f32>(pb + ((pos + 8) << 2)) <= v);
+  pos += select<usize>(4, 0, load<f32>(pb + ((pos + 4) << 2)) <= v);
+  pos += select<usize>(2, 0, load<f32>(pb + ((pos + 2) << 2)) <= v);
+  pos += select<usize>(1, 0, load<f32>(pb + ((pos + 1) << 2)) <= v);
+  return pos;
+}
+
+/** Bin of v from its descent: 0 for NaN, else 1 + the position clamped to the real cut count c. */
+// @ts-ignore: decorator
+@inline
+function binFrom(v: f32, pos: usize, c: usize): u8 {
+  return v != v ? 0 : <u8>(1 + (pos < c ? pos : c));
+}
+
 /**
  * binning.ts binRows for n rows copied to `src` (row-major float32), which are rows r0.. of the board:
- * the same branch-free 8-step descent over the padded cuts, written to the row-major and column-major
- * bins and (wide != 0) the u16 global bin indexes.
+ * the same branch-free 8-step descent over the padded cuts, feature by feature with four rows'
+ * descents interleaved (each is a chain of dependent loads), written to the row-major and
+ * column-major bins and (wide != 0) the u16 global bin indexes.
  */
 export function binBlock(
   src: usize,
@@ -312,31 +336,44 @@ export function binBlock(
   wide: usize,
   offsets: usize,
 ): void {
-  for (let i = 0; i < n; i++) {
-    const r = <usize>(r0 + i);
-    const at = <usize>(i * cols);
-    for (let f = 0; f < cols; f++) {
-      const v = load<f32>(src + ((at + <usize>f) << 2));
-      const pb = padded + ((<usize>f) << 10) - 4;
-      let pos: usize = 0;
-      pos += select<usize>(128, 0, load<f32>(pb + ((pos + 128) << 2)) <= v);
-      pos += select<usize>(64, 0, load<f32>(pb + ((pos + 64) << 2)) <= v);
-      pos += select<usize>(32, 0, load<f32>(pb + ((pos + 32) << 2)) <= v);
-      pos += select<usize>(16, 0, load<f32>(pb + ((pos + 16) << 2)) <= v);
-      pos += select<usize>(8, 0, load<f32>(pb + ((pos + 8) << 2)) <= v);
-      pos += select<usize>(4, 0, load<f32>(pb + ((pos + 4) << 2)) <= v);
-      pos += select<usize>(2, 0, load<f32>(pb + ((pos + 2) << 2)) <= v);
-      pos += select<usize>(1, 0, load<f32>(pb + ((pos + 1) << 2)) <= v);
-      // +Infinity values pass the padding: clamp to the real cut count
-      const c = <usize>load<i32>(count + ((<usize>f) << 2));
-      const b = v != v ? 0 : 1 + <i32>(pos < c ? pos : c);
-      store<u8>(rowMajor + r * <usize>cols + <usize>f, <u8>b);
-      store<u8>(colMajor + <usize>f * <usize>rows + r, <u8>b);
-      if (wide != 0) {
-        store<u16>(
-          wide + ((r * <usize>cols + <usize>f) << 1),
-          <u16>(load<i32>(offsets + ((<usize>f) << 2)) + b),
-        );
+  const C = <usize>cols;
+  const stride = C << 2;
+  for (let f: usize = 0; f < C; f++) {
+    const pb = padded + (f << 10) - 4;
+    const c = <usize>load<i32>(count + (f << 2));
+    const col = colMajor + f * <usize>rows + <usize>r0;
+    const rowAt = rowMajor + <usize>r0 * C + f;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const at = src + (<usize>i) * stride + (f << 2);
+      const v0 = load<f32>(at);
+      const v1 = load<f32>(at + stride);
+      const v2 = load<f32>(at + 2 * stride);
+      const v3 = load<f32>(at + 3 * stride);
+      const b0 = binFrom(v0, descend(pb, v0), c);
+      const b1 = binFrom(v1, descend(pb, v1), c);
+      const b2 = binFrom(v2, descend(pb, v2), c);
+      const b3 = binFrom(v3, descend(pb, v3), c);
+      store<u32>(col + <usize>i, <u32>b0 | (<u32>b1 << 8) | (<u32>b2 << 16) | (<u32>b3 << 24));
+      const ra = rowAt + (<usize>i) * C;
+      store<u8>(ra, b0);
+      store<u8>(ra + C, b1);
+      store<u8>(ra + 2 * C, b2);
+      store<u8>(ra + 3 * C, b3);
+    }
+    for (; i < n; i++) {
+      const v = load<f32>(src + (<usize>i) * stride + (f << 2));
+      const b = binFrom(v, descend(pb, v), c);
+      store<u8>(col + <usize>i, b);
+      store<u8>(rowAt + (<usize>i) * C, b);
+    }
+  }
+  if (wide != 0) {
+    for (let i: usize = 0; i < <usize>n; i++) {
+      const r = <usize>r0 + i;
+      for (let f: usize = 0; f < C; f++) {
+        const b = <i32>load<u8>(rowMajor + r * C + f);
+        store<u16>(wide + ((r * C + f) << 1), <u16>(load<i32>(offsets + (f << 2)) + b));
       }
     }
   }
