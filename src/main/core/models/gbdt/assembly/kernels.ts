@@ -295,8 +295,6 @@ export function iota(idx: usize, a: i32, z: i32): void {
 }
 
 /** The 8-step descent of binning.ts binRows: #{padded cuts <= v} over 255 padded cuts at `pb` + 4. */
-// @ts-ignore: decorator
-@inline
 function descend(pb: usize, v: f32): usize {
   let pos: usize = 0;
   pos += select<usize>(128, 0, load<f32>(pb + ((pos + 128) << 2)) <= v);
@@ -311,8 +309,6 @@ function descend(pb: usize, v: f32): usize {
 }
 
 /** Bin of v from its descent: 0 for NaN, else 1 + the position clamped to the real cut count c. */
-// @ts-ignore: decorator
-@inline
 function binFrom(v: f32, pos: usize, c: usize): u8 {
   return v != v ? 0 : <u8>(1 + (pos < c ? pos : c));
 }
@@ -345,7 +341,7 @@ export function binBlock(
     const rowAt = rowMajor + <usize>r0 * C + f;
     let i = 0;
     for (; i + 4 <= n; i += 4) {
-      const at = src + (<usize>i) * stride + (f << 2);
+      const at = src + <usize>i * stride + (f << 2);
       const v0 = load<f32>(at);
       const v1 = load<f32>(at + stride);
       const v2 = load<f32>(at + 2 * stride);
@@ -354,18 +350,18 @@ export function binBlock(
       const b1 = binFrom(v1, descend(pb, v1), c);
       const b2 = binFrom(v2, descend(pb, v2), c);
       const b3 = binFrom(v3, descend(pb, v3), c);
-      store<u32>(col + <usize>i, <u32>b0 | (<u32>b1 << 8) | (<u32>b2 << 16) | (<u32>b3 << 24));
-      const ra = rowAt + (<usize>i) * C;
+      store<u32>(col + <usize>i, (<u32>b0) | ((<u32>b1) << 8) | ((<u32>b2) << 16) | ((<u32>b3) << 24));
+      const ra = rowAt + <usize>i * C;
       store<u8>(ra, b0);
       store<u8>(ra + C, b1);
       store<u8>(ra + 2 * C, b2);
       store<u8>(ra + 3 * C, b3);
     }
     for (; i < n; i++) {
-      const v = load<f32>(src + (<usize>i) * stride + (f << 2));
+      const v = load<f32>(src + <usize>i * stride + (f << 2));
       const b = binFrom(v, descend(pb, v), c);
       store<u8>(col + <usize>i, b);
-      store<u8>(rowAt + (<usize>i) * C, b);
+      store<u8>(rowAt + <usize>i * C, b);
     }
   }
   if (wide != 0) {
