@@ -91,6 +91,10 @@ function sizes(s: BoardSpec): [string, number][] {
     ['leafStart', 4 * s.maxLeaves],
     ['leafEnd', 4 * s.maxLeaves],
     ['leafValue', 8 * s.maxLeaves],
+    ['leafFeature', 4 * s.maxLeaves],
+    ['leafBin', 4 * s.maxLeaves],
+    ['leafDefaultLeft', 4 * s.maxLeaves],
+    ['leafValueR', 8 * s.maxLeaves],
     ['fparams', 8 * 8],
     ['features', 4 * s.cols],
     ['evalFrom', 4 * 2 * s.maxBatch],
@@ -189,6 +193,14 @@ export class Board {
   readonly leafStart: Int32Array;
   readonly leafEnd: Int32Array;
   readonly leafValue: Float64Array;
+  /**
+   * -1 for a leaf; else the segment is a split whose rows were not partitioned: its feature, bin and
+   * default direction, leafValue the left leaf's value and leafValueR the right one's.
+   */
+  readonly leafFeature: Int32Array;
+  readonly leafBin: Int32Array;
+  readonly leafDefaultLeft: Int32Array;
+  readonly leafValueR: Float64Array;
   /** [scale_pos_weight, gradient quantisation scale, lambda, alpha, gamma, min_child_weight]. */
   readonly fparams: Float64Array;
   /** Features a split may use in this tree (CTRL_FEATURES of them). */
@@ -274,6 +286,10 @@ export class Board {
     this.leafStart = i32('leafStart', spec.maxLeaves);
     this.leafEnd = i32('leafEnd', spec.maxLeaves);
     this.leafValue = f64('leafValue', spec.maxLeaves);
+    this.leafFeature = i32('leafFeature', spec.maxLeaves);
+    this.leafBin = i32('leafBin', spec.maxLeaves);
+    this.leafDefaultLeft = i32('leafDefaultLeft', spec.maxLeaves);
+    this.leafValueR = f64('leafValueR', spec.maxLeaves);
     this.fparams = f64('fparams', 8);
     this.features = i32('features', spec.cols);
     const e = 2 * spec.maxBatch;

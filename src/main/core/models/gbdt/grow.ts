@@ -132,18 +132,47 @@ export class TreeGrower {
     }
     for (const p of frontier) this.releaseSlot(p.slot);
 
-    // leaves' segments in position order for the Update op
+    // the leaves' segments in position order for OP_LEAVES: a leaf, or a last split whose two leaves
+    // OP_LEAVES tells apart itself (its rows were never partitioned)
     const order: number[] = [];
-    for (let i = 0; i < tree.feature.length; i++) if (tree.feature[i] < 0) order.push(i);
+    for (let i = 0; i < tree.feature.length; i++) {
+      if (segStart[i] >= 0 && (tree.feature[i] < 0 || segStart[tree.left[i]] < 0)) order.push(i);
+    }
     order.sort((x, y) => segStart[x] - segStart[y]);
     for (let j = 0; j < order.length; j++) {
-      b.leafStart[j] = segStart[order[j]];
-      b.leafEnd[j] = segEnd[order[j]];
-      b.leafValue[j] = tree.value[order[j]];
+      const i = order[j];
+      b.leafStart[j] = segStart[i];
+      b.leafEnd[j] = segEnd[i];
+      if (tree.feature[i] < 0) {
+        b.leafFeature[j] = -1;
+        b.leafValue[j] = tree.value[i];
+      } else {
+        b.leafFeature[j] = tree.feature[i];
+        b.leafBin[j] = tree.bin[i];
+        b.leafDefaultLeft[j] = tree.defaultLeft[i] ? 1 : 0;
+        b.leafValue[j] = tree.value[tree.left[i]];
+        b.leafValueR[j] = tree.value[tree.left[i] + 1];
+      }
     }
     b.ctrl[CTRL_LEAVES] = order.length;
     this.exec.run(OP_LEAVES);
     return tree;
+  }
+
+  /** Turns pending node p into a split with two new leaf children; returns the left child. */
+  private split(tree: TreeNodes, p: Pending): number {
+    const s = p.split;
+    const l = this.addNode(tree, s.gl, s.hl);
+    this.addNode(tree, s.gr, s.hr);
+    const nd = p.node;
+    tree.feature[nd] = s.feature;
+    tree.bin[nd] = s.bin;
+    tree.threshold[nd] = this.cuts.cuts[s.feature][s.bin - 1];
+    tree.defaultLeft[nd] = s.defaultLeft;
+    tree.left[nd] = l;
+    tree.value[nd] = 0;
+    tree.gain[nd] = s.gain;
+    return l;
   }
 
   private addNode(tree: TreeNodes, g: number, h: number): number {
@@ -205,6 +234,19 @@ export class TreeGrower {
    */
   private expand(tree: TreeNodes, batch: Pending[], segStart: number[], segEnd: number[]): Pending[] {
     const b = this.exec.board;
+    // no child may split (typically the last level): the rows need not be partitioned, OP_LEAVES
+    // sends each row to its leaf directly
+    if (
+      batch.every((p) => !this.canSplit(p.depth + 1, p.split.hl) && !this.canSplit(p.depth + 1, p.split.hr))
+    ) {
+      for (const p of batch) {
+        this.releaseSlot(p.slot);
+        this.split(tree, p);
+        segStart.push(-1, -1);
+        segEnd.push(-1, -1);
+      }
+      return [];
+    }
     let evals = 0;
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i];
@@ -257,16 +299,8 @@ export class TreeGrower {
       const p = batch[i];
       const s = p.split;
       const mid = p.start + leftCount(b, i);
-      const l = this.addNode(tree, s.gl, s.hl);
-      const r = this.addNode(tree, s.gr, s.hr);
-      const nd = p.node;
-      tree.feature[nd] = s.feature;
-      tree.bin[nd] = s.bin;
-      tree.threshold[nd] = this.cuts.cuts[s.feature][s.bin - 1];
-      tree.defaultLeft[nd] = s.defaultLeft;
-      tree.left[nd] = l;
-      tree.value[nd] = 0;
-      tree.gain[nd] = s.gain;
+      const l = this.split(tree, p);
+      const r = l + 1;
       segStart.push(p.start, mid);
       segEnd.push(mid, p.end);
       const depth = p.depth + 1;

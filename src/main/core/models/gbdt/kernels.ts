@@ -550,12 +550,32 @@ function scatter(b: Board, t: number): void {
     if (leafEnd[mid] <= a) lo = mid + 1;
     else hi = mid;
   }
+  const n = b.spec.rows;
   for (let j = lo; j < leaves && leafStart[j] < z; j++) {
     const v = leafValue[j];
     const s = Math.max(a, leafStart[j]);
     const e = Math.min(z, leafEnd[j]);
-    if (b.wasm) b.wasm.fillLeaf(b.ptr.delta, b.ptr.idx, s, e, v);
-    else for (let p = s; p < e; p++) delta[idx[p]] = v;
+    const f = b.leafFeature[j];
+    if (f < 0) {
+      if (b.wasm) b.wasm.fillLeaf(b.ptr.delta, b.ptr.idx, s, e, v);
+      else for (let p = s; p < e; p++) delta[idx[p]] = v;
+      continue;
+    }
+    // a split whose rows were not partitioned: left iff bin <= split bin (missing: default side)
+    const sb = b.leafBin[j];
+    const dl = b.leafDefaultLeft[j];
+    const vr = b.leafValueR[j];
+    if (b.wasm) {
+      b.wasm.fillSplit(b.ptr.delta, b.ptr.idx, s, e, b.ptr.binsCol + f * n, sb, dl, v, vr);
+      continue;
+    }
+    const col = b.binsCol;
+    const base = f * n;
+    for (let p = s; p < e; p++) {
+      const row = idx[p];
+      const bin = col[base + row];
+      delta[row] = (bin === 0 ? dl === 1 : bin <= sb) ? v : vr;
+    }
   }
 }
 

@@ -70,6 +70,18 @@ export interface WasmKernels {
   ): void;
   /** delta[idx[p]] = v for positions p in [a, z). */
   fillLeaf(delta: number, idx: number, a: number, z: number, v: number): void;
+  /** delta[row] = vL or vR for rows idx[a..z) of an unpartitioned split (see the AssemblyScript source). */
+  fillSplit(
+    delta: number,
+    idx: number,
+    a: number,
+    z: number,
+    col: number,
+    bin: number,
+    defaultLeft: number,
+    vL: number,
+    vR: number,
+  ): void;
   /** idx[r] = r for r in [a, z). */
   iota(idx: number, a: number, z: number): void;
   /** dst += src over `pairs` float64 pairs (byte offsets). */

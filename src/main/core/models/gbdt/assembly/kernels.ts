@@ -279,6 +279,29 @@ export function fillLeaf(delta: usize, idx: usize, a: i32, z: i32, v: f64): void
   for (let p = a; p < z; p++) store<f64>(delta + ((<usize>load<u32>(idx + ((<usize>p) << 2))) << 3), v);
 }
 
+/**
+ * delta[row] = vL or vR for the rows idx[a..z) of a split that was not partitioned: left iff the
+ * row's bin in `col` is 1..bin, or 0 (missing) and defaultLeft is 1.
+ */
+export function fillSplit(
+  delta: usize,
+  idx: usize,
+  a: i32,
+  z: i32,
+  col: usize,
+  bin: i32,
+  defaultLeft: i32,
+  vL: f64,
+  vR: f64,
+): void {
+  for (let p = a; p < z; p++) {
+    const row = <usize>load<u32>(idx + ((<usize>p) << 2));
+    const b = <i32>load<u8>(col + row);
+    const left = b == 0 ? defaultLeft == 1 : b <= bin;
+    store<f64>(delta + (row << 3), select<f64>(vL, vR, left));
+  }
+}
+
 /** idx[r] = r for r in [a, z). */
 export function iota(idx: usize, a: i32, z: i32): void {
   let r = a;
