@@ -82,7 +82,9 @@ export function findBestSplit(
       gl += bg;
       hl += bh;
       let hr = h - hl;
-      if (hl >= mcw && hr >= mcw) {
+      // hl only grows: no later boundary (either default direction) leaves min_child_weight right
+      if (hr < mcw) break;
+      if (hl >= mcw) {
         const gain = nodeGain(gl, hl, p) + nodeGain(g - gl, hr, p) - parentGain;
         if (gain > bestGain) {
           bestGain = gain;

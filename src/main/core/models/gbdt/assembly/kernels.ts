@@ -219,7 +219,9 @@ export function bestSplit(
       gl += bg;
       hl += bh;
       let hr = h - hl;
-      if (hl >= mcw && hr >= mcw) {
+      // hl only grows: no later boundary (either default direction) leaves min_child_weight right
+      if (hr < mcw) break;
+      if (hl >= mcw) {
         const v = nodeGain2(
           f64x2.replace_lane(f64x2.splat(gl), 1, g - gl),
           f64x2.replace_lane(f64x2.splat(hl), 1, hr),
