@@ -1,5 +1,7 @@
 import { Rng } from '../../util/rng';
 import type { DenseMatrix } from '../types';
+import { WASM_RESERVED, wasmApi } from './wasm-api';
+import { loadWasmKernels, wasmKernelsAvailable } from './wasm-kernels';
 
 /** Rows used to find quantile cut points; larger inputs are sampled (seeded). */
 export const BINNING_SAMPLE_ROWS = 1 << 17;
@@ -44,11 +46,18 @@ export function featureCuts(
   const m = sample ? sample.length : rows;
   const mine: number[] = [];
   for (let f = t; f < cols; f += stride) mine.push(f);
+  const wasm = cutsWorkspace(m, mine.length);
   // one pass over the sampled rows into a column-major copy (a pass per feature would miss cache)
-  const colbuf = new Float32Array(m * mine.length);
+  const colbuf = wasm ? wasm.cols : new Float32Array(m * mine.length);
   for (let i = 0; i < m; i++) {
     const base = (sample ? sample[i] : i) * cols;
     for (let j = 0; j < mine.length; j++) colbuf[j * m + i] = data[base + mine[j]];
+  }
+  if (wasm) {
+    return mine.map((_, j) => {
+      const count = wasm.kernels.cutPoints(wasm.colsAt + 4 * j * m, m, valueBins, wasm.tmpAt, wasm.outAt);
+      return Float32Array.from(wasm.out.subarray(0, count));
+    });
   }
   const buf = new Float32Array(m);
   const table = new Uint32Array(DISTINCT_TABLE);
@@ -66,6 +75,30 @@ export function featureCuts(
     );
   }
   return cuts;
+}
+
+/**
+ * Memory for the wasm cut-point kernel: `features` sampled columns of m values, its scratch and its
+ * output; null when the wasm kernels are off or unavailable (the TS loops then run: same cuts).
+ */
+function cutsWorkspace(m: number, features: number) {
+  if (!wasmKernelsAvailable()) return null;
+  const colsAt = WASM_RESERVED;
+  const tmpAt = colsAt + 4 * m * features;
+  const outAt = tmpAt + 4 * (m + 2048 + 1024);
+  const bytes = outAt + 4 * 256;
+  const pages = Math.ceil(bytes / 65536);
+  const memory = new wasmApi.Memory({ initial: pages, maximum: pages, shared: true });
+  const kernels = loadWasmKernels(memory);
+  if (!kernels) return null;
+  return {
+    kernels,
+    colsAt,
+    tmpAt,
+    outAt,
+    cols: new Float32Array(memory.buffer, colsAt, m * features),
+    out: new Float32Array(memory.buffer, outAt, 256),
+  };
 }
 
 /** BinCuts from the featureCuts of threads 0..parts.length - 1 (stride parts.length). */

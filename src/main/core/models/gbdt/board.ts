@@ -4,7 +4,7 @@
  * an op on every thread, and each thread does its share (see kernels.ts).
  */
 import { binRows } from './binning';
-import { type WasmMemory, wasmApi } from './wasm-api';
+import { type WasmMemory, WASM_RESERVED, wasmApi } from './wasm-api';
 import { loadWasmKernels, type WasmKernels } from './wasm-kernels';
 
 export interface BoardSpec {
@@ -56,8 +56,6 @@ export const OP_LEAVES = 10;
 /** Bin this thread's share of the rows of `X` (shared memory) with the padded cuts. */
 export const OP_BIN = 13;
 
-/** Bytes reserved at the start of the memory for the wasm kernels' own statics and stack. */
-export const WASM_RESERVED = 65536;
 const PAGE = 65536;
 
 function sizes(s: BoardSpec): [string, number][] {

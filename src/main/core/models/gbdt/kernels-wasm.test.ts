@@ -8,7 +8,7 @@ import { GbdtClassifier } from './classifier';
 import { sliceRows, syntheticData } from './synthetic';
 import { setGbdtKernels, wasmKernelsAvailable } from './wasm-kernels';
 import { allocateMemory, Board, type BoardSpec } from './board';
-import { binOf, computeCuts, padCuts } from './binning';
+import { BINNING_SAMPLE_ROWS, binOf, computeCuts, featureCuts, padCuts } from './binning';
 import { buildHistogram } from './kernels';
 import { packForest } from './forest';
 import { deserializeGbdt } from './serialize';
@@ -124,6 +124,39 @@ describe('wasm kernels', () => {
     }
     expect(some.history()[0].train_auc).toBeUndefined();
     expect(none.history().every((e) => Number.isNaN(e.train_loss))).toBe(true);
+  });
+
+  it('wasm cut points equal the TS ones (signed zeros, infinities, missing, few and many values, sampled rows)', () => {
+    const rng = new Rng(21);
+    for (const rows of [1, 700, 5000, BINNING_SAMPLE_ROWS + 3000]) {
+      const cols = 8;
+      const data = new Float32Array(rows * cols);
+      for (let r = 0; r < rows; r++) {
+        const row = [
+          rng.normal(), // many values
+          rng.int(12) - 6, // few
+          rng.next() < 0.5 ? -0 : rng.int(5), // few, with -0 and 0
+          rng.next() < 0.3 ? NaN : rng.normal() * 1e3, // missing
+          NaN, // all missing
+          3, // one value
+          rng.next() < 0.05 ? (rng.next() < 0.5 ? Infinity : -Infinity) : rng.int(400), // infinities, ~400 values
+          rng.next() < 0.5 ? -0 : rng.normal(), // many, half -0
+        ];
+        data.set(row, r * cols);
+      }
+      for (const maxBin of [256, 16]) {
+        setGbdtKernels('ts');
+        const ts = featureCuts(data, rows, cols, maxBin, 3, 0, 1);
+        setGbdtKernels('auto');
+        const wasm = featureCuts(data, rows, cols, maxBin, 3, 0, 1);
+        expect(wasm, `rows ${rows}, max_bin ${maxBin}`).toEqual(ts);
+        // signed zeros compare equal in toEqual: check the bits too
+        for (let f = 0; f < cols; f++)
+          expect(Array.from(new Uint32Array(wasm[f].buffer))).toEqual(
+            Array.from(new Uint32Array(ts[f].buffer)),
+          );
+      }
+    }
   });
 
   it('wasm binning equals the TS binning (missing, infinite, signed zero and cut values, blocks of rows)', () => {

@@ -17,3 +17,6 @@ interface WasmApi {
 }
 
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** Bytes reserved at the start of a kernels memory for the wasm kernels' own statics and stack. */
+export const WASM_RESERVED = 65536;

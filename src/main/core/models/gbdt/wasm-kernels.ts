@@ -68,6 +68,8 @@ export interface WasmKernels {
     wide: number,
     offsets: number,
   ): void;
+  /** One feature's cut points from m sampled values at `col` (binning.ts featureCuts); returns the count written to `out`. */
+  cutPoints(col: number, m: number, valueBins: number, tmp: number, out: number): number;
   /** delta[idx[p]] = v for positions p in [a, z). */
   fillLeaf(delta: number, idx: number, a: number, z: number, v: number): void;
   /** delta[row] = vL or vR for rows idx[a..z) of an unpartitioned split (see the AssemblyScript source). */

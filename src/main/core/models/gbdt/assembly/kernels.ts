@@ -400,6 +400,128 @@ export function binBlock(
   }
 }
 
+// Cut points (binning.ts featureCuts, fewDistinctCuts, radixSortFloat32 and cutsFromSorted): the
+// same results from the same steps, without the JIT warm-up the TS loops need in a fresh process.
+
+const EMPTY: u32 = 0x7fc00001;
+
+/** Sorts `n` float32 bit patterns at `vals` ascending by value (-0 before 0), via order keys in `tmp`. */
+function radixSortBits(vals: usize, n: i32, tmp: usize, counts: usize): void {
+  for (let i = 0; i < n; i++) {
+    const p = vals + ((<usize>i) << 2);
+    const k = load<u32>(p);
+    store<u32>(p, k & 0x80000000 ? ~k : k | 0x80000000);
+  }
+  let src = vals;
+  let dst = tmp;
+  for (let shift: u32 = 0; shift < 33; shift += 11) {
+    memory.fill(counts, 0, 2048 << 2);
+    for (let i = 0; i < n; i++) {
+      const c = counts + ((<usize>((load<u32>(src + ((<usize>i) << 2)) >>> shift) & 2047)) << 2);
+      store<u32>(c, load<u32>(c) + 1);
+    }
+    let sum: u32 = 0;
+    for (let d = 0; d < 2048; d++) {
+      const c = counts + ((<usize>d) << 2);
+      const v = load<u32>(c);
+      store<u32>(c, sum);
+      sum += v;
+    }
+    for (let i = 0; i < n; i++) {
+      const k = load<u32>(src + ((<usize>i) << 2));
+      const c = counts + ((<usize>((k >>> shift) & 2047)) << 2);
+      const at = load<u32>(c);
+      store<u32>(c, at + 1);
+      store<u32>(dst + ((<usize>at) << 2), k);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  // three passes: the sorted keys are in tmp
+  for (let i = 0; i < n; i++) {
+    const k = load<u32>(src + ((<usize>i) << 2));
+    store<u32>(vals + ((<usize>i) << 2), k & 0x80000000 ? k & 0x7fffffff : ~k);
+  }
+}
+
+/**
+ * Cut points of one feature from its `m` sampled values at `col` (float32, NaN = missing), at most
+ * valueBins - 1 of them written to `out` (float32); returns how many. `tmp` holds m + 2048 + 1024
+ * 32-bit words of scratch. `col` is overwritten.
+ */
+export function cutPoints(col: usize, m: i32, valueBins: i32, tmp: usize, out: usize): i32 {
+  const counts = tmp + ((<usize>m) << 2);
+  const table = counts + (2048 << 2);
+  // the non-missing values, in order, to the front of col
+  let n = 0;
+  for (let i = 0; i < m; i++) {
+    const v = load<f32>(col + ((<usize>i) << 2));
+    if (v == v) {
+      store<f32>(col + ((<usize>n) << 2), v);
+      n++;
+    }
+  }
+  if (n == 0) return 0;
+  // few distinct values (fewDistinctCuts): hash them in one pass
+  for (let i = 0; i < 1024; i++) store<u32>(table + ((<usize>i) << 2), EMPTY);
+  let distinct = 0;
+  let negativeZero = false;
+  for (let i = 0; i < n && distinct <= valueBins; i++) {
+    let k = load<u32>(col + ((<usize>i) << 2));
+    if (k == 0x80000000) {
+      negativeZero = true;
+      k = 0;
+    }
+    let h = (k * 0x9e3779b1) >>> 22;
+    for (;;) {
+      const slot = table + ((<usize>(h & 1023)) << 2);
+      const t = load<u32>(slot);
+      if (t == k) break;
+      if (t == EMPTY) {
+        distinct++;
+        store<u32>(slot, k);
+        break;
+      }
+      h++;
+    }
+  }
+  if (distinct <= valueBins) {
+    // every distinct value but the smallest, ascending (insertion sort of at most valueBins values)
+    let found = 0;
+    for (let i = 0; i < 1024; i++) {
+      const t = load<u32>(table + ((<usize>i) << 2));
+      if (t == EMPTY) continue;
+      const v = reinterpret<f32>(t);
+      let j = found++;
+      while (j > 0 && load<f32>(out + ((<usize>(j - 1)) << 2)) > v) {
+        store<f32>(out + ((<usize>j) << 2), load<f32>(out + ((<usize>(j - 1)) << 2)));
+        j--;
+      }
+      store<f32>(out + ((<usize>j) << 2), v);
+    }
+    for (let j = 1; j < found; j++) {
+      let v = load<f32>(out + ((<usize>j) << 2));
+      if (negativeZero && v == 0) v = -0.0;
+      store<f32>(out + ((<usize>(j - 1)) << 2), v);
+    }
+    return found - 1;
+  }
+  // many: sort, then quantiles (cutsFromSorted; the distinct count is above valueBins here)
+  radixSortBits(col, n, tmp, counts);
+  let cuts = 0;
+  let last = load<f32>(col);
+  for (let j = 1; j < valueBins; j++) {
+    const q = load<f32>(col + ((<usize>(<i32>((<i64>j * <i64>n) / <i64>valueBins))) << 2));
+    if (q > last) {
+      store<f32>(out + ((<usize>cuts) << 2), q);
+      cuts++;
+      last = q;
+    }
+  }
+  return cuts;
+}
+
 // Prediction nodes: 32 bytes each, [feature, left, right, missing (absolute byte addresses), threshold
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
 // walks exactly `depth` steps without branches and four rows advance together.
