@@ -10,7 +10,7 @@ import {
   waitForChange,
 } from './board';
 import { runOp } from './kernels';
-import { acquireGbdtWorker } from './spawn';
+import { acquireGbdtWorker, clearWorkerListeners, releaseGbdtWorker } from './spawn';
 import type { Worker } from 'node:worker_threads';
 
 /** Runs an op on every thread of the board and returns when all are done. */
@@ -63,7 +63,7 @@ export class ThreadPoolExecutor implements Executor {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
     }
-    for (const w of workers) w.removeAllListeners();
+    for (const w of workers) clearWorkerListeners(w);
     return new ThreadPoolExecutor(board, workers);
   }
 
@@ -93,6 +93,7 @@ export class ThreadPoolExecutor implements Executor {
     if (Atomics.load(ctrl, CTRL_ERROR) !== 0) throw new Error('A GBDT worker failed (see its stderr)');
   }
 
+  /** Ends the op loop; workers that answer 'free' go back to the idle pool, others are ended. */
   async close(): Promise<void> {
     const ctrl = this.board.ctrl;
     ctrl[CTRL_OP] = OP_EXIT;
@@ -103,10 +104,19 @@ export class ThreadPoolExecutor implements Executor {
         (w) =>
           new Promise<void>((resolve) => {
             const timer = setTimeout(() => void w.terminate().then(() => resolve()), 5_000);
-            w.once('exit', () => {
+            const onMessage = (m: unknown): void => {
+              if (m !== 'free') return;
+              clearTimeout(timer);
+              w.off('exit', onExit);
+              releaseGbdtWorker(w);
+              resolve();
+            };
+            const onExit = (): void => {
               clearTimeout(timer);
               resolve();
-            });
+            };
+            w.on('message', onMessage);
+            w.once('exit', onExit);
           }),
       ),
     );

@@ -4,29 +4,50 @@ import { startWorker } from '../../util/worker-url';
 /** Name of the worker entry in the electron-vite build output. */
 export const GBDT_WORKER_BUILD_NAME = 'gbdt-worker';
 
-/** Workers started ahead of need (booted, waiting for their job); each takes one job. */
+/** Idle workers (booted, waiting for a job): started ahead of need, or done with a job. */
 const prestarted: Worker[] = [];
+/** Idle workers kept at most; more are ended. */
+const MAX_IDLE = 16;
+
+/**
+ * Removes a caller's listeners from `w`. Never `removeAllListeners()` without an event name: that
+ * also drops Node's own hooks that start the worker's message port for new 'message' listeners, and
+ * later messages would stay queued until the worker ends.
+ */
+export function clearWorkerListeners(w: Worker): void {
+  for (const event of ['message', 'error', 'exit', 'online', 'messageerror']) w.removeAllListeners(event);
+}
+
+/** Keeps `w` as idle, not keeping the process alive; dropped if it ends. */
+function keepIdle(w: Worker): void {
+  clearWorkerListeners(w);
+  w.unref();
+  const drop = (): void => {
+    const i = prestarted.indexOf(w);
+    if (i >= 0) prestarted.splice(i, 1);
+  };
+  // a worker that fails while idle is replaced by a fresh one when one is needed
+  w.once('error', drop);
+  w.once('exit', drop);
+  prestarted.push(w);
+}
 
 /**
  * Starts `count` GBDT workers now so that a fit later in this process does not wait for them to boot
  * (about 30 ms each: a fresh isolate loading the kernels). Idle ones do not keep the process alive.
  */
 export function prestartGbdtWorkers(count: number): void {
-  while (prestarted.length < count) {
-    const w = startWorker(import.meta.url, './worker', GBDT_WORKER_BUILD_NAME);
-    w.unref();
-    const drop = (): void => {
-      const i = prestarted.indexOf(w);
-      if (i >= 0) prestarted.splice(i, 1);
-    };
-    // a worker that failed before it was needed is replaced by a fresh one at that time
-    w.once('error', drop);
-    w.once('exit', drop);
-    prestarted.push(w);
-  }
+  while (prestarted.length < count)
+    keepIdle(startWorker(import.meta.url, './worker', GBDT_WORKER_BUILD_NAME));
 }
 
-/** Prestarted workers still waiting for a job. */
+/** Hands back a worker that finished its job (answered 'free' or 'done') for the next one. */
+export function releaseGbdtWorker(w: Worker): void {
+  if (prestarted.length >= MAX_IDLE) void w.terminate();
+  else keepIdle(w);
+}
+
+/** Idle workers waiting for a job. */
 export function prestartedGbdtWorkers(): number {
   return prestarted.length;
 }
@@ -38,7 +59,7 @@ export function prestartedGbdtWorkers(): number {
 export function acquireGbdtWorker(): Worker {
   const w = prestarted.shift();
   if (w) {
-    w.removeAllListeners();
+    clearWorkerListeners(w);
     w.ref();
     return w;
   }

@@ -3,7 +3,7 @@
  * cached per model; rows go through it in chunks. Same sums, same order as forest.ts' addMargins.
  */
 import type { PackedForest } from './forest';
-import { startGbdtWorker } from './spawn';
+import { prestartedGbdtWorkers, releaseGbdtWorker, startGbdtWorker } from './spawn';
 import { type WasmMemory, wasmApi } from './wasm-api';
 import { loadWasmKernels, wasmKernelsAvailable, type WasmKernels } from './wasm-kernels';
 
@@ -146,6 +146,10 @@ export function wasmAddMargins(
 
 /** Rows × trees below which a second thread does not pay for its start (about 30 ms built). */
 export const PARALLEL_PREDICT_MIN_WORK = 10_000_000;
+/** The same with idle workers at hand (a fit's threads, handed back): only the message round trip. */
+export const PARALLEL_PREDICT_MIN_WORK_IDLE = 1_000_000;
+/** Fewest rows a thread gets. */
+const MIN_ROWS_PER_THREAD = 2048;
 
 /**
  * wasmAddMargins on `threads` threads (this one and threads − 1 short-lived workers, each over its
@@ -161,8 +165,11 @@ export async function wasmAddMarginsParallel(
   threads: number,
   minWork = PARALLEL_PREDICT_MIN_WORK,
 ): Promise<boolean> {
-  const T = Math.max(1, Math.min(threads, Math.floor(rows / CHUNK_ROWS) || 1));
-  if (T === 1 || rows * p.roots.length < minWork) return wasmAddMargins(p, data, rows, cols, out);
+  const T = Math.max(1, Math.min(threads, Math.floor(rows / MIN_ROWS_PER_THREAD)));
+  const idle = prestartedGbdtWorkers() >= T - 1;
+  const enough =
+    rows * p.roots.length >= (idle ? Math.min(minWork, PARALLEL_PREDICT_MIN_WORK_IDLE) : minWork);
+  if (T === 1 || !enough) return wasmAddMargins(p, data, rows, cols, out);
   const w = makePredictor(p, cols, T);
   if (!w) return false;
   const shared = (a: Float32Array | Float64Array) => {
@@ -194,10 +201,16 @@ export async function wasmAddMarginsParallel(
       predict: { memory: w.memory, layout, region: i + 1, X, out: margins, r0, r1 },
     });
     return new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
+      worker.once('message', () => {
+        releaseGbdtWorker(worker);
+        resolve();
+      });
+      worker.once('error', (e) => {
+        void worker.terminate();
+        reject(e);
+      });
       worker.once('exit', (code) => reject(new Error(`GBDT prediction worker exited with code ${code}`)));
-    }).finally(() => void worker.terminate());
+    });
   });
   const [r0, r1] = share(0);
   predictRange(w, 0, X, margins, r0, r1);

@@ -1,11 +1,11 @@
 /**
  * GBDT worker. Entry file for the build: src/main/core/models/gbdt/worker.ts (emitted as
- * gbdt-worker.js). It takes its job from workerData or from messages: a `cuts` request (its share of
- * the features' cut points, answered by message; more messages may follow), a training thread
- * (t > 0: blocks on the board's sequence counter and runs each published op until OP_EXIT), or one
- * share of a batch prediction (`predict`).
+ * gbdt-worker.js). It takes jobs by message, one after the other, for as long as it lives: a `cuts`
+ * request (its share of the features' cut points, answered by message), a training thread (t > 0:
+ * blocks on the board's sequence counter and runs each published op until OP_EXIT, then answers
+ * 'free'), or one share of a batch prediction (`predict`, answered 'done').
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { WasmMemory } from './wasm-api';
 import {
   Board,
@@ -22,7 +22,7 @@ import { featureCuts } from './binning';
 import { type PredictLayout, predictRange } from './wasm-predict';
 import { loadWasmKernels } from './wasm-kernels';
 
-/** A worker's job: given at start (workerData) or, for a prestarted worker, in its first message. */
+/** A training or prediction job. */
 interface Job {
   spec: BoardSpec;
   memory: WasmMemory;
@@ -77,12 +77,8 @@ function trainingThread(job: Job): void {
     Atomics.add(ctrl, CTRL_DONE, 1);
     Atomics.notify(ctrl, CTRL_DONE);
   }
-  parentPort?.close();
-}
-
-function run(job: Job): void {
-  if (job.predict) predictShare(job.predict);
-  else trainingThread(job);
+  // back to waiting for jobs: the caller may hand this thread to the next fit or prediction
+  parentPort?.postMessage('free');
 }
 
 /** A share of the cut points (binning.ts featureCuts). */
@@ -98,16 +94,14 @@ export interface CutsRequest {
   };
 }
 
-function onMessage(msg: Job | CutsRequest): void {
+// jobs come one after the other; a training thread blocks this listener until its OP_EXIT
+parentPort?.on('message', (msg: Job | CutsRequest) => {
   if ('cuts' in msg) {
     const c = msg.cuts;
     parentPort?.postMessage({ cuts: featureCuts(c.data, c.rows, c.cols, c.maxBin, c.seed, c.t, c.stride) });
-    return;
+  } else if (msg.predict) {
+    predictShare(msg.predict);
+  } else {
+    trainingThread(msg);
   }
-  parentPort?.off('message', onMessage);
-  run(msg);
-}
-
-const given = workerData as Job | undefined;
-if (given) run(given);
-else parentPort?.on('message', onMessage);
+});
