@@ -19,6 +19,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'out/**',
+      '.prof/**', // git-ignored scratch (profiling harnesses)
       'dist/**',
       'bench/results/**',
       'test-results/**',
