@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../index';
+import { main } from '../program';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-cli-train-'));
 const FAST = ['--set', 'model.hyperparameters.n_estimators=25', '--set', 'model.hyperparameters.n_threads=1'];

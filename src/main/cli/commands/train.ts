@@ -8,6 +8,7 @@ import { runTrainingInWorker, startTrainingWorker } from '../../core/training/ru
 import { createQueuedRun, mirrorToMlflowIfConfigured, recordRunResult } from '../../core/training/record';
 import { CancelledError } from '../../core/models/types';
 import { CliError } from '../errors';
+import { takePrestartedWorker } from '../prestart';
 import { formatMetricsTable } from '../metrics-table';
 import { createProgressReporter } from '../progress';
 
@@ -89,8 +90,9 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress output')
     .action(async (opts: TrainOptions) => {
-      // the worker boots (imports DuckDB and the learners) while the config and registry load
-      const worker = startTrainingWorker();
+      // the worker boots (imports DuckDB and the learners) while the config and registry load; the
+      // executable started it before loading the CLI (../prestart.ts)
+      const worker = takePrestartedWorker() ?? startTrainingWorker();
       try {
         await train(opts, worker);
       } finally {
@@ -117,6 +119,7 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
       {
         run_id: run.id,
         config_yaml: resolved.yaml,
+        config: resolved.config,
         out_dir: path.join(config.artifacts_path, run.id),
         base_dir: process.cwd(),
       },

@@ -173,7 +173,7 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
     return out;
   };
 
-  const config = configFromSnapshot(job.config_yaml);
+  const config = job.config ?? configFromSnapshot(job.config_yaml);
   const seed = config.data.random_state;
   const algorithm = config.model.algorithm;
 

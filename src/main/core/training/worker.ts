@@ -1,11 +1,16 @@
 /** Training worker entry: receives one job, runs the pipeline, reports progress and the result. */
 import { parentPort } from 'node:worker_threads';
-import { runPipeline } from './pipeline';
+import { Duck } from '../data/duck';
 import { CancelledError } from '../models/types';
 import type { HostToWorker, WorkerToHost } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('training worker must run in a worker thread');
+
+// DuckDB's native library is loaded by now (../data/duck): its instance starts on the thread pool
+// while this thread loads the pipeline's modules (a job posted meanwhile waits in the port).
+Duck.prewarm();
+const { runPipeline } = await import('./pipeline');
 
 const send = (msg: WorkerToHost) => port.postMessage(msg);
 
