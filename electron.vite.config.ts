@@ -20,7 +20,9 @@ export default defineConfig({
     plugins: [copyGbdtKernels],
     build: {
       outDir: 'out/main',
-      externalizeDeps: true,
+      // zod and yaml are bundled: Node loads each as ~100 small ES modules (about 40 and 20 ms), the
+      // bundled chunks in about half that, in the CLI and in every training worker
+      externalizeDeps: { exclude: ['zod', 'yaml'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/electron/index.ts'),
