@@ -12,7 +12,8 @@
  * file is read, and the usage rows are aggregated as they stream in (aggregate.ts).
  */
 import path from 'node:path';
-import { USAGE_COUNTERS, type FrameworkConfig } from '../../../shared/config/schema';
+import { USAGE_COUNTERS } from '../../../shared/config/constants';
+import type { FrameworkConfig } from '../../../shared/config/schema';
 import { CsvValueError, loadCsv, type CsvType } from './csv';
 import type { Dataset } from './dataset';
 import { Duck, ident, lit } from './duck';
