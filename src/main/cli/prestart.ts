@@ -4,7 +4,7 @@
  * and the registry, reads the config and opens the registry.
  */
 import type { Worker } from 'node:worker_threads';
-import { startTrainingWorker } from '../core/training/runner';
+import { disposeTrainingWorker, startTrainingWorker } from '../core/training/runner';
 
 let prestarted: Worker | undefined;
 
@@ -26,7 +26,8 @@ export function takePrestartedWorker(): Worker | undefined {
   return worker;
 }
 
-/** Stops a prestarted worker nobody took (the command failed before it needed one). */
+/** Ends a prestarted worker nobody took (the command failed before it needed one). */
 export function discardPrestartedWorker(): void {
-  void takePrestartedWorker()?.terminate();
+  const worker = takePrestartedWorker();
+  if (worker) disposeTrainingWorker(worker);
 }

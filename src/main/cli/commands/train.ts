@@ -4,7 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides, type ResolvedConfig } from '../../core/config/load';
 import { newRunId, Registry } from '../../core/registry';
-import { runTrainingInWorker, startTrainingWorker } from '../../core/training/runner';
+import { disposeTrainingWorker, runTrainingInWorker, startTrainingWorker } from '../../core/training/runner';
 import { createQueuedRun, mirrorToMlflowIfConfigured, recordRunResult } from '../../core/training/record';
 import { CancelledError } from '../../core/models/types';
 import { CliError } from '../errors';
@@ -96,7 +96,8 @@ export function register(program: Command): void {
       try {
         await train(opts, worker);
       } finally {
-        void worker.terminate();
+        // a job that ran has terminated it; one that never started (e.g. a config error) has not
+        disposeTrainingWorker(worker);
       }
     });
 }

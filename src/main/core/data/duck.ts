@@ -139,6 +139,18 @@ export class Duck {
     return new Duck(instance, await instance.connect());
   }
 
+  /**
+   * Waits until no prewarmed instance is being created, and closes one that no `open` took. A worker
+   * thread must not be terminated while DuckDB works for it on the thread pool (that aborts the whole
+   * process), so a training worker calls this before it reports a failure or exits without a job.
+   */
+  static async releasePrewarmed(): Promise<void> {
+    const pending = prewarmed;
+    prewarmed = undefined;
+    const instance = await pending?.instance.catch(() => undefined);
+    instance?.closeSync();
+  }
+
   /** Another connection to the same database, for queries that run alongside this one's. */
   async connect(): Promise<Duck> {
     return new Duck(this.instance, await this.instance.connect(), false);

@@ -51,7 +51,8 @@ export interface TrainingResult {
 
 export type ProgressUpdate = Omit<RunProgress, 'run_id'>;
 
-export type HostToWorker = { type: 'start'; job: TrainingJob };
+/** `dispose`: exit without a job (after any work DuckDB is doing for the worker; see disposeTrainingWorker). */
+export type HostToWorker = { type: 'start'; job: TrainingJob } | { type: 'dispose' };
 
 export type WorkerToHost =
   | { type: 'progress'; progress: ProgressUpdate }

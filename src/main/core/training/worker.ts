@@ -20,6 +20,7 @@ const send = (msg: WorkerToHost) => port.postMessage(msg);
 
 port.once('message', (msg: HostToWorker) => {
   if (msg.type === 'start') void run(msg.job);
+  else void Duck.releasePrewarmed().then(() => process.exit(0));
 });
 
 async function run(job: TrainingJob): Promise<void> {
@@ -42,8 +43,9 @@ async function run(job: TrainingJob): Promise<void> {
     const { runPipeline } = await pipeline;
     send({ type: 'done', result: await runPipeline(job, { ...hooks, load }) });
   } catch (err) {
-    // the host terminates this worker on a failure: DuckDB must not be in the middle of a query then
+    // the host terminates this worker on a failure: DuckDB must not be working for it then
     await load?.dataset.catch(() => {});
+    await Duck.releasePrewarmed();
     const cancelled = err instanceof CancelledError || signal.aborted;
     send({ type: 'failed', error: err instanceof Error ? err.message : String(err), cancelled });
   }
