@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { main } from './index';
+import { main } from './program';
 
 describe('mlsys CLI', () => {
   it('prints info as JSON', async () => {

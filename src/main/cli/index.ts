@@ -1,48 +1,15 @@
 #!/usr/bin/env node
 /**
- * `mlsys`: the command line, with the GUI's abilities. Each command lives in ./commands/<name>.ts and
- * exports `register(program)`; a failing command prints a clear message and exits non-zero.
+ * The `mlsys` executable (built as out/main/cli.js; the commands are in ./program.ts). Only an entry:
+ * importing it runs the CLI with this process's arguments.
+ *
+ * `mlsys train` starts its training worker before anything else is imported, so that the worker's
+ * start-up (DuckDB, the pipeline) overlaps this thread's (commander, the config schema, the registry).
  */
-import { Command, CommanderError } from 'commander';
-import { appVersion } from '../core/app/version';
-import { commandModules } from './commands';
-import { CliError } from './errors';
+import { discardPrestartedWorker, prestartWorkerFor } from './prestart';
 
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('mlsys')
-    .description('ml-sys: config-driven tabular classifiers — train, evaluate, register, promote, serve')
-    .version(appVersion())
-    .showHelpAfterError()
-    .exitOverride();
-  for (const mod of commandModules) mod.register(program);
-  return program;
-}
-
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? 0 : 2;
-    }
-    if (err instanceof CliError) {
-      console.error(`error: ${err.message}`);
-      return err.exitCode;
-    }
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    if (process.env.MLSYS_DEBUG && err instanceof Error) console.error(err.stack);
-    return 1;
-  }
-}
-
-const invokedDirectly =
-  process.argv[1] && /cli[\\/]index\.[cm]?[jt]s$|[\\/]cli\.[cm]?js$|mlsys(\.[cm]?js)?$/.test(process.argv[1]);
-if (invokedDirectly) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+const argv = process.argv.slice(2);
+prestartWorkerFor(argv);
+const { main } = await import('./program');
+process.exitCode = await main(argv);
+discardPrestartedWorker();

@@ -4,32 +4,10 @@
  * key with its default.
  */
 import { z } from 'zod';
+import { EMPLOYEE_RANGE_ORDER, USAGE_COUNTERS } from './constants';
 import { bool, int, isoDate, num, oneOf, str } from './fields';
 
-export const USAGE_COUNTERS = [
-  'ACTIONS_CRM_CONTACTS',
-  'ACTIONS_CRM_COMPANIES',
-  'ACTIONS_CRM_DEALS',
-  'ACTIONS_EMAIL',
-  'USERS_CRM_CONTACTS',
-  'USERS_CRM_COMPANIES',
-  'USERS_CRM_DEALS',
-  'USERS_EMAIL',
-] as const;
-
-export const EMPLOYEE_RANGE_ORDER = [
-  '1',
-  '2 to 5',
-  '6 to 10',
-  '11 to 25',
-  '26 to 50',
-  '51 to 200',
-  '201 to 1000',
-  '1001 to 10000',
-  '10001 or more',
-] as const;
-
-export const MISSING_CATEGORY = '__MISSING__';
+export { EMPLOYEE_RANGE_ORDER, MISSING_CATEGORY, USAGE_COUNTERS } from './constants';
 
 const strList = (what: string) => z.array(str(what), { error: `expected a list of ${what}s` });
 

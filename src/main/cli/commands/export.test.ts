@@ -6,7 +6,7 @@ import { loadConfig } from '../../core/config';
 import { Registry, flattenParams } from '../../core/registry';
 import { tempDir } from '../../core/registry/fixtures/helpers';
 import { captureCli } from '../../core/registry/fixtures/capture';
-import { main } from '../index';
+import { main } from '../program';
 
 const mlsys = (args: string[]) => captureCli(() => main(args));
 

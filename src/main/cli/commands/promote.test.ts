@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Registry, type PromotionLogEntry } from '../../core/registry';
 import { registerVersion, tempDir } from '../../core/registry/fixtures/helpers';
 import { captureCli } from '../../core/registry/fixtures/capture';
-import { main } from '../index';
+import { main } from '../program';
 
 const mlsys = (args: string[]) => captureCli(() => main(args));
 

@@ -8,7 +8,7 @@ import { projectRoot } from '../../core/app/paths';
 import { Registry, type RegisterVersionResult } from '../../core/registry';
 import { tempDir, writeBundle } from '../../core/registry/fixtures/helpers';
 import { captureCli } from '../../core/registry/fixtures/capture';
-import { main } from '../index';
+import { main } from '../program';
 
 const mlsys = (args: string[]) => captureCli(() => main(args));
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry, type RunDetail } from '../../core/registry';
 import { runInput, tempDir } from '../../core/registry/fixtures/helpers';
 import { captureCli } from '../../core/registry/fixtures/capture';
-import { main } from '../index';
+import { main } from '../program';
 import { parseFilter, parseSort } from './runs';
 
 const mlsys = (args: string[]) => captureCli(() => main(args));

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../index';
+import { main } from '../program';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'mlsys-cli-train-'));
 const FAST = ['--set', 'model.hyperparameters.n_estimators=25', '--set', 'model.hyperparameters.n_threads=1'];
@@ -118,6 +118,12 @@ describe('mlsys train / evaluate', () => {
     const missingData = await cli(['train', '--data-dir', path.join(home, 'nowhere'), ...FAST]);
     expect(missingData.code).toBe(1);
     expect(missingData.err).toMatch(/customers\.csv/);
+    // a registry that cannot be opened: the training it started stops, and the error is reported
+    const notADir = path.join(home, 'registry-file');
+    writeFileSync(notADir, 'not a folder');
+    const badRegistry = await cli(['train', '--registry-path', notADir, '--no-progress', ...FAST]);
+    expect(badRegistry.code).toBe(1);
+    expect(badRegistry.err).toMatch(/ENOTDIR|not a directory/);
     const noModel = await cli(['evaluate']);
     expect(noModel.code).toBe(2);
   });

@@ -2,12 +2,13 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { Command } from 'commander';
-import { loadConfig, type ConfigOverrides } from '../../core/config/load';
-import { Registry } from '../../core/registry';
-import { runTrainingInWorker, startTrainingWorker } from '../../core/training/runner';
+import { loadConfig, type ConfigOverrides, type ResolvedConfig } from '../../core/config/load';
+import { newRunId, Registry } from '../../core/registry';
+import { disposeTrainingWorker, runTrainingInWorker, startTrainingWorker } from '../../core/training/runner';
 import { createQueuedRun, mirrorToMlflowIfConfigured, recordRunResult } from '../../core/training/record';
 import { CancelledError } from '../../core/models/types';
 import { CliError } from '../errors';
+import { takePrestartedWorker } from '../prestart';
 import { formatMetricsTable } from '../metrics-table';
 import { createProgressReporter } from '../progress';
 
@@ -89,12 +90,14 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'no progress output')
     .action(async (opts: TrainOptions) => {
-      // the worker boots (imports DuckDB and the learners) while the config and registry load
-      const worker = startTrainingWorker();
+      // the worker boots (imports DuckDB and the learners) while the config and registry load; the
+      // executable started it before loading the CLI (../prestart.ts)
+      const worker = takePrestartedWorker() ?? startTrainingWorker();
       try {
         await train(opts, worker);
       } finally {
-        void worker.terminate();
+        // a job that ran has terminated it; one that never started (e.g. a config error) has not
+        disposeTrainingWorker(worker);
       }
     });
 }
@@ -109,34 +112,46 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
     });
   }
   const config = resolved.config;
-  const registry = Registry.open(config.serving.model_registry_path);
+  // the worker starts on the job at once; the run is recorded while it reads the data
+  const runId = newRunId();
+  const reporter = createProgressReporter(opts.progress && !opts.json);
+  const handle = runTrainingInWorker(
+    {
+      run_id: runId,
+      config_yaml: resolved.yaml,
+      config: resolved.config,
+      out_dir: path.join(config.artifacts_path, runId),
+      base_dir: process.cwd(),
+    },
+    {
+      onProgress: (p) => reporter.update(p),
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    },
+    { worker },
+  );
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)\n');
+      handle.cancel();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', onSigint);
+  let registry: Registry;
   try {
-    const run = createQueuedRun(registry, resolved, { name: opts.name, status: 'running' });
-    const reporter = createProgressReporter(opts.progress && !opts.json);
-    const handle = runTrainingInWorker(
-      {
-        run_id: run.id,
-        config_yaml: resolved.yaml,
-        out_dir: path.join(config.artifacts_path, run.id),
-        base_dir: process.cwd(),
-      },
-      {
-        onProgress: (p) => reporter.update(p),
-        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
-      },
-      { worker },
-    );
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        process.stderr.write('\nstopping after the current step (Ctrl-C again to quit at once)\n');
-        handle.cancel();
-      } else {
-        process.exit(130);
-      }
-    };
-    process.on('SIGINT', onSigint);
+    registry = openRunRecord(resolved, runId, opts.name);
+  } catch (err) {
+    // nowhere to record the run: stop the training (after its data step) before reporting the error
+    process.off('SIGINT', onSigint);
+    reporter.stop();
+    handle.cancel(0);
+    await handle.result.catch(() => {});
+    throw err;
+  }
+  try {
     let result;
     try {
       result = await handle.result;
@@ -144,16 +159,16 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
       reporter.stop();
       const cancelled = err instanceof CancelledError;
       const message = err instanceof Error ? err.message : String(err);
-      registry.setRunStatus(run.id, cancelled ? 'cancelled' : 'failed', { error: message });
-      await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
-      throw new CliError(`run ${run.id} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
+      registry.setRunStatus(runId, cancelled ? 'cancelled' : 'failed', { error: message });
+      await mirrorToMlflowIfConfigured(registry, runId, resolved, (m) => process.stderr.write(`${m}\n`));
+      throw new CliError(`run ${runId} ${cancelled ? 'was cancelled' : 'failed'}: ${message}`);
     } finally {
       process.off('SIGINT', onSigint);
     }
     reporter.stop();
-    const outcome = recordRunResult(registry, run.id, resolved, result);
-    registry.setRunStatus(run.id, 'succeeded');
-    await mirrorToMlflowIfConfigured(registry, run.id, resolved, (m) => process.stderr.write(`${m}\n`));
+    const outcome = recordRunResult(registry, runId, resolved, result);
+    registry.setRunStatus(runId, 'succeeded');
+    await mirrorToMlflowIfConfigured(registry, runId, resolved, (m) => process.stderr.write(`${m}\n`));
     if (opts.output) {
       mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
       copyFileSync(result.bundle_path, opts.output);
@@ -162,7 +177,7 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
       console.log(
         JSON.stringify(
           {
-            run_id: run.id,
+            run_id: runId,
             bundle: result.bundle_path,
             bundle_sha256: result.bundle_sha256,
             metrics: result.metrics,
@@ -181,7 +196,7 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
       return;
     }
     console.log(
-      `run ${run.id} succeeded (${config.model.algorithm}, ${result.seconds.total?.toFixed(1) ?? '?'} s)`,
+      `run ${runId} succeeded (${config.model.algorithm}, ${result.seconds.total?.toFixed(1) ?? '?'} s)`,
     );
     console.log(formatMetricsTable(result.metrics));
     console.log(`bundle     ${result.bundle_path}${opts.output ? ` (copied to ${opts.output})` : ''}`);
@@ -191,5 +206,17 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
     );
   } finally {
     registry.close();
+  }
+}
+
+/** Opens the registry and records the run as running (under the id its job already carries). */
+function openRunRecord(resolved: ResolvedConfig, runId: string, name: string | undefined): Registry {
+  const registry = Registry.open(resolved.config.serving.model_registry_path);
+  try {
+    createQueuedRun(registry, resolved, { id: runId, name, status: 'running' });
+    return registry;
+  } catch (err) {
+    registry.close();
+    throw err;
   }
 }

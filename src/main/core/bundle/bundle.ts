@@ -123,13 +123,42 @@ export class ModelBundle {
   }
 }
 
+/**
+ * A copy of `value` for JSON.stringify with every typed array as a plain array (what a replacer
+ * function would return for it); objects without typed arrays are shared, not copied. Stringifying
+ * this is ~2× faster than passing a replacer, which JSON.stringify calls for every value.
+ */
+function withPlainArrays(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // JSON.stringify applies toJSON before the replacer (a Buffer is a typed array with a toJSON)
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return withPlainArrays((value as { toJSON(): unknown }).toJSON());
+  }
+  if (ArrayBuffer.isView(value)) {
+    return value instanceof DataView ? value : Array.from(value as unknown as ArrayLike<number>);
+  }
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const p = withPlainArrays(v);
+      if (p !== v) (out ??= value.slice())[i] = p;
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    const p = withPlainArrays(v);
+    if (p !== v) (out ??= { ...obj })[k] = p;
+  }
+  return out ?? value;
+}
+
 /** Deterministic JSON: typed arrays become plain arrays; key order is the order objects were built in. */
 export function serializeBundle(doc: BundleDocument): string {
-  return JSON.stringify(doc, (_key, value: unknown) =>
-    ArrayBuffer.isView(value) && !(value instanceof DataView)
-      ? Array.from(value as unknown as ArrayLike<number>)
-      : value,
-  );
+  return JSON.stringify(withPlainArrays(doc));
 }
 
 export function sha256(text: string | Buffer): string {
@@ -138,12 +167,12 @@ export function sha256(text: string | Buffer): string {
 
 /** Writes atomically (temp file + rename). */
 export function writeBundle(file: string, bundle: ModelBundle): { sha256: string; bytes: number } {
-  const text = serializeBundle(bundle.toDocument());
+  const bytes = Buffer.from(serializeBundle(bundle.toDocument()), 'utf8');
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
+  writeFileSync(tmp, bytes);
   renameSync(tmp, file);
-  return { sha256: sha256(text), bytes: Buffer.byteLength(text) };
+  return { sha256: sha256(bytes), bytes: bytes.length };
 }
 
 /** Reads a bundle file; with `expectedSha256`, refuses a file whose content changed. */

@@ -235,6 +235,18 @@ describe('bundled configs', () => {
       expect(r.config.data.data_dir).toBe(path.join(root, 'data'));
       expect(r.files[0]).toBe(path.join(root, 'config/base_config.yaml'));
     });
+
+    it(`${f}: the config a training job carries is what its snapshot reloads to, key order included`, async () => {
+      // `mlsys train` sends the validated config along with the snapshot so the worker skips parsing it
+      const r = await loadConfig(path.join(root, f), {
+        env: {},
+        overrides: { calibrationSize: 0.1, set: ['model.tune.enabled=true'] },
+      });
+      const sent = structuredClone(r.config);
+      const reloaded = configFromSnapshot(r.yaml);
+      expect(sent).toStrictEqual(reloaded);
+      expect(JSON.stringify(sent)).toBe(JSON.stringify(reloaded));
+    });
   }
 
   it('logistic_windows switches algorithm and drops the gbdt hyperparameters', async () => {

@@ -1,9 +1,7 @@
 /**
- * @duckdb/node-api, loaded with require. Node's ESM import of this CommonJS package first scans every
- * one of its files for named exports: about 80 ms more at start-up, on the critical path of a
- * training worker (it loads DuckDB before its first step).
+ * @duckdb/node-api. The build bundles its JavaScript into our chunks (electron.vite.config.ts), which
+ * loads faster than Node's require of its ~100 CommonJS files; its native bindings stay external.
  */
-import { createRequire } from 'node:module';
-import type * as DuckDB from '@duckdb/node-api';
+import * as duckdb from '@duckdb/node-api';
 
-export const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDB;
+export { duckdb };

@@ -15,7 +15,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { EMPLOYEE_RANGE_ORDER, USAGE_COUNTERS } from '../../../shared/config/schema';
+import { EMPLOYEE_RANGE_ORDER, USAGE_COUNTERS } from '../../../shared/config/constants';
 import { Rng } from '../util/rng';
 import { discrete, exponential, gamma2, poisson, sigmoid } from './random';
 

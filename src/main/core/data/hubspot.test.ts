@@ -225,6 +225,20 @@ describe('hubspot loader errors', () => {
     expect(missing.message).toBe('customers.csv: column id, line 3: missing id');
   });
 
+  it('with several bad files (read at the same time), reports the first in the order customers, non-customers, usage', async () => {
+    const badUsage = USAGE.replace('1,2020-01-13 00:00:00,6', '1,2020-01-13 00:00:00,six');
+    const badNon = NONCUSTOMERS.replace('3,7000.0,6 to 10', '3,seven thousand,6 to 10');
+    const badCust = CUSTOMERS.replace('5000.0', 'many');
+    const all = await loadError(
+      write(tmp(), { 'customers.csv': badCust, 'noncustomers.csv': badNon, 'usage_actions.csv': badUsage }),
+    );
+    expect(all.message).toMatch(/^customers\.csv: column ALEXA_RANK, line 2 /);
+    const later = await loadError(write(tmp(), { ...good, 'noncustomers.csv': badNon, 'usage_actions.csv': badUsage }));
+    expect(later.message).toMatch(/^noncustomers\.csv: column ALEXA_RANK, line 3 /);
+    const noUsage = await loadError(write(tmp(), { 'customers.csv': badCust, 'noncustomers.csv': NONCUSTOMERS }));
+    expect(noUsage.message).toMatch(/^customers\.csv: column ALEXA_RANK/);
+  });
+
   it('a customer without CLOSEDATE under the point-in-time rule', async () => {
     const e = await loadError(write(tmp(), { ...good, 'customers.csv': CUSTOMERS + '5,,1.00,1.0,1,RETAIL\n' }));
     expect(e.message).toBe(

@@ -8,11 +8,12 @@
  * row counts (the peer's leaky definition, for parity benchmarks only).
  *
  * The work overlaps where it can on two cores: the files are hashed on a worker thread from the start,
- * the companies are built on a second DuckDB connection while the usage file is read, and the usage
- * rows are aggregated as they stream in (aggregate.ts).
+ * the company files are read and the companies built on a second DuckDB connection while the usage
+ * file is read, and the usage rows are aggregated as they stream in (aggregate.ts).
  */
 import path from 'node:path';
-import { USAGE_COUNTERS, type FrameworkConfig } from '../../../shared/config/schema';
+import { USAGE_COUNTERS } from '../../../shared/config/constants';
+import type { FrameworkConfig } from '../../../shared/config/schema';
 import { CsvValueError, loadCsv, type CsvType } from './csv';
 import type { Dataset } from './dataset';
 import { Duck, ident, lit } from './duck';
@@ -197,24 +198,36 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
   const fingerprinting = fingerprintFilesInWorker(fileList);
   fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
   const duck = await Duck.open();
-  // a second connection builds the companies while this one reads the usage file
+  // a second connection reads the company files and builds the companies while this one reads the usage file
   let side: Duck | undefined;
   let building: Promise<unknown> | undefined;
+  let reading: Promise<unknown> | undefined;
 
   const load = async (idType: CsvType): Promise<Dataset> => {
     const warnings: string[] = [];
-    onProgress(`reading ${names.customers}`);
-    const custTypes: Record<string, CsvType> = { [idc]: idType, CLOSEDATE: 'TIMESTAMP', ...ATTRIBUTE_TYPES };
-    const cust = await loadCsv(duck, 'cust', files.customers, custTypes);
-    onProgress(`reading ${names.noncustomers}`);
-    const non = await loadCsv(duck, 'non', files.noncustomers, { [idc]: idType, ...ATTRIBUTE_TYPES });
     side ??= await duck.connect();
-    const companiesJob = companies(side, idc, idType, cust.rows, non.rows, names);
-    building = companiesJob.catch(() => {}); // awaited below (and before closing)
-    onProgress(`reading ${names.usage}`);
+    const sideConn = side;
+    // the usage file (the big one) on this connection; meanwhile the company files, then the companies,
+    // on the side connection
+    onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
+    const custTypes: Record<string, CsvType> = { [idc]: idType, CLOSEDATE: 'TIMESTAMP', ...ATTRIBUTE_TYPES };
+    const custRead = loadCsv(sideConn, 'cust', files.customers, custTypes);
+    const nonRead = custRead.then(() =>
+      loadCsv(sideConn, 'non', files.noncustomers, { [idc]: idType, ...ATTRIBUTE_TYPES }),
+    );
     const usageTypes: Record<string, CsvType> = { [idc]: idType, WHEN_TIMESTAMP: 'TIMESTAMP' };
     for (const c of counters) usageTypes[c] = 'DOUBLE';
-    const usage = await loadCsv(duck, 'usage', files.usage, usageTypes);
+    const usageRead = loadCsv(duck, 'usage', files.usage, usageTypes);
+    const companiesJob = Promise.all([custRead, nonRead]).then(([cr, nr]) =>
+      companies(sideConn, idc, idType, cr.rows, nr.rows, names),
+    );
+    building = companiesJob.catch(() => {}); // awaited below (and before closing)
+    reading = usageRead.catch(() => {});
+    // every read settles before one throws; a bad file is reported in the order customers, non-customers, usage
+    await Promise.allSettled([custRead, nonRead, usageRead]);
+    const cust = await custRead;
+    const non = await nonRead;
+    const usage = await usageRead;
     const extra = counters.filter((c) => !(USAGE_COUNTERS as readonly string[]).includes(c));
     if (extra.length) warnings.push(`using non-standard usage counters: ${extra.join(', ')}`);
     const tLoad = performance.now();
@@ -333,10 +346,13 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     } catch (err) {
       if (!(err instanceof CsvValueError && err.details.column === idc)) throw err;
       await building;
+      await reading;
       return await load('VARCHAR');
     }
   } finally {
-    await building; // the side connection's queries end before the database closes
+    // every query ends before the database closes
+    await building;
+    await reading;
     side?.close();
     duck.close();
   }

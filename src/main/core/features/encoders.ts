@@ -2,7 +2,7 @@
  * Fitted per-column state: ordinal categories and numeric statistics. Fitted on the training split
  * only; applied unchanged to test data and to records at scoring time.
  */
-import { MISSING_CATEGORY } from '../../../shared/config/schema';
+import { MISSING_CATEGORY } from '../../../shared/config/constants';
 
 /**
  * Category order: the configured order when every seen value is in it (EMPLOYEE_RANGE's natural size

@@ -11,7 +11,7 @@
 import { closest } from '../../../shared/config/suggest';
 import type { Algorithm, FeaturesConfig } from '../../../shared/config/schema';
 import type { InputSignature } from '../../../shared/model/signature';
-import { MISSING_CATEGORY } from '../../../shared/config/schema';
+import { MISSING_CATEGORY } from '../../../shared/config/constants';
 import type { Column, Table } from '../data/table';
 import type { DenseMatrix } from '../models/types';
 import { categoryCoder, fitCategories, mean, meanStd, median } from './encoders';

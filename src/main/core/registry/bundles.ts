@@ -81,18 +81,20 @@ export interface StoredBundle {
   relPath: string;
   sha256: string;
   bytes: number;
-  bundle: Record<string, unknown>;
 }
 
 /**
  * Copies a bundle into `<registry>/bundles/<aa>/<sha256>.bundle` (content-addressed, mode 0444). The
  * copy is written to a temporary name and renamed, so a crash never leaves a partial file under the
  * final name, and two processes storing the same bytes converge on the same file.
+ *
+ * The file is parsed to check that it is a bundle, unless its sha256 is `producedSha256`: the hash its
+ * producer (a training run) computed over the bundle it serialized, so the same bytes need no check.
  */
-export function storeBundle(registryDir: string, source: string): StoredBundle {
+export function storeBundle(registryDir: string, source: string, producedSha256?: string): StoredBundle {
   const bytes = readBytes(source);
-  const bundle = parseBundle(bytes, source);
   const sha256 = sha256Hex(bytes);
+  if (sha256 !== producedSha256?.toLowerCase()) parseBundle(bytes, source);
   const relPath = path.join('bundles', sha256.slice(0, 2), `${sha256}.bundle`);
   const dest = path.join(registryDir, relPath);
   const existingOk = existsSync(dest) && sha256Hex(readFileSync(dest)) === sha256;
@@ -108,7 +110,7 @@ export function storeBundle(registryDir: string, source: string): StoredBundle {
       rmSync(tmp, { force: true });
     }
   }
-  return { relPath, sha256, bytes: bytes.length, bundle };
+  return { relPath, sha256, bytes: bytes.length };
 }
 
 /**

@@ -34,6 +34,7 @@ export { flattenParams } from './params';
 export { greaterIsBetter, decideChampion } from './policy';
 export { resolveRegistryDir } from './location';
 export { CHAMPION } from './models';
+export { newRunId } from './ids';
 export { logRunToMlflow, mirrorRunToMlflow, type MlflowRunPayload, type MlflowResult } from './mlflow';
 
 export interface OpenOptions {

@@ -88,8 +88,36 @@ describe('model versions and the champion policy', () => {
     expect(() =>
       reg.registerModelVersion({ ...base, run_id: run.id, bundle_path: `${bundles}/x.bundle` }),
     ).toThrow(BundleIntegrityError);
+    // a producer's sha256 that the file no longer matches does not spare it the check
+    expect(() =>
+      reg.registerModelVersion({
+        ...base,
+        run_id: run.id,
+        bundle_path: `${bundles}/x.bundle`,
+        bundle_sha256: sha256Hex(readFileSync(file)),
+      }),
+    ).toThrow(BundleIntegrityError);
     expect(reg.listModels()).toEqual([]);
     expect(reg.promotionHistory('m')).toEqual([]);
+  });
+
+  it("stores a training run's bundle by its producer's sha256, the same as one it checks", () => {
+    const file = writeBundle(bundles, 'trained');
+    const sha = sha256Hex(readFileSync(file));
+    const run = reg.createRun(runInput());
+    const r = reg.registerModelVersion({
+      name: 'm',
+      run_id: run.id,
+      bundle_path: file,
+      bundle_sha256: sha,
+      metrics: { roc_auc: 0.9 },
+      primary_metric: 'roc_auc',
+      min_improvement: 0,
+      eval_fingerprint: 'e',
+      signature: null,
+    });
+    expect(r.version.bundle_sha256).toBe(sha);
+    expect(readVerifiedBundle(r.version.bundle_path, sha)).toMatchObject({ kind: 'mlsys.bundle' });
   });
 
   it('promotes manually and rolls back along the champion history', () => {

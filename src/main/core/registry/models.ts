@@ -132,7 +132,7 @@ export class ModelStore {
     }
     if (!(input.min_improvement >= 0)) throw new RegistryError('min_improvement must be a number ≥ 0.');
     // Content-addressed and atomic, so it can happen before (and outside) the transaction.
-    const stored = storeBundle(this.dir, input.bundle_path);
+    const stored = storeBundle(this.dir, input.bundle_path, input.bundle_sha256);
     const who = input.who ?? osUser();
     const tx = this.db.transaction((): RegisterVersionResult => {
       if (!this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(input.run_id)) {

@@ -126,6 +126,11 @@ export interface RegisterVersionInput {
   run_id: string;
   /** The bundle file to copy in (it is never modified, and the copy is read-only). */
   bundle_path: string;
+  /**
+   * The sha256 the bundle's producer computed over the document it serialized (a training result's
+   * `bundle_sha256`): a file with exactly those bytes is not parsed again to check that it is a bundle.
+   */
+  bundle_sha256?: string;
   metrics: Record<string, number>;
   primary_metric: string;
   min_improvement: number;

@@ -24,9 +24,23 @@ async function resolved(set: string[]) {
   });
 }
 
-async function run(set: string[] = [], hooks: Parameters<typeof runPipeline>[1] = {}, id = 'r') {
+async function run(
+  set: string[] = [],
+  hooks: Parameters<typeof runPipeline>[1] = {},
+  id = 'r',
+  options: { passConfig?: boolean } = {},
+) {
   const r = await resolved(set);
-  return runPipeline({ run_id: id, config_yaml: r.yaml, out_dir: path.join(tmp, id), base_dir: root }, hooks);
+  return runPipeline(
+    {
+      run_id: id,
+      config_yaml: r.yaml,
+      ...(options.passConfig ? { config: structuredClone(r.config) } : {}),
+      out_dir: path.join(tmp, id),
+      base_dir: root,
+    },
+    hooks,
+  );
 }
 
 describe('training pipeline', () => {
@@ -77,6 +91,9 @@ describe('training pipeline', () => {
     expect(a.metrics).toEqual(b.metrics);
     const c = await run(['data.random_state=7'], {}, 'det-c');
     expect(c.bundle_sha256).not.toBe(a.bundle_sha256);
+    // a job that carries its validated config (as `mlsys train` sends it) trains exactly the same
+    const d = await run([], {}, 'det-d', { passConfig: true });
+    expect(d.bundle_sha256).toBe(a.bundle_sha256);
   });
 
   it('serves from the saved bundle exactly what it evaluated', async () => {

@@ -10,17 +10,20 @@ import type { FrameworkConfig } from '../../../shared/config/schema';
 import { appVersion } from '../app/version';
 import { ModelBundle, sha256, writeBundle } from '../bundle/bundle';
 import { configFromSnapshot, sha256Hex } from '../config/load';
-import { loadDataset, stratifiedSplit, type Dataset } from '../data';
+import { stratifiedSplit, type Dataset } from '../data';
 import { chooseThreshold, evaluate, type EvaluationReport } from '../evaluation';
 import { FeaturePipeline, smote } from '../features';
 import { createEstimator, prestartEstimatorThreads } from '../models/factory';
 import { CancelledError, type CancelSignal, type DenseMatrix, type IterationEvent } from '../models/types';
 import { fitCalibrator, type Calibrator } from './calibration';
+import { startLoadStage, type LoadStage } from './load-stage';
 import type { ProgressUpdate, TrainingJob, TrainingResult, TrialRecord } from './protocol';
 import { tuneHyperparameters } from './tune-model';
 
 export interface PipelineHooks {
   signal?: CancelSignal;
+  /** The job's data, already being loaded (startLoadStage with the job's config); else the pipeline starts it. */
+  load?: LoadStage;
   onProgress?(p: ProgressUpdate): void;
   onTrial?(t: TrialRecord): void;
   onWarning?(message: string): void;
@@ -173,18 +176,15 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
     return out;
   };
 
-  const config = configFromSnapshot(job.config_yaml);
+  const config = job.config ?? configFromSnapshot(job.config_yaml);
   const seed = config.data.random_state;
   const algorithm = config.model.algorithm;
   // the model's threads boot while the data loads
   prestartEstimatorThreads(config.model);
 
-  progress({ stage: 'loading', percent: 2, message: 'Reading data' });
-  const ds: Dataset = await timed('load', () =>
-    loadDataset(config, {
-      onProgress: (m: string) => progress({ stage: 'loading', percent: 5, message: m }),
-    }),
-  );
+  const loading = hooks.load ?? startLoadStage(config, progress);
+  const ds: Dataset = await loading.dataset;
+  seconds.load = (performance.now() - loading.started) / 1000;
   for (const w of ds.warnings) warn(w);
   checkCancel();
 

@@ -1,10 +1,16 @@
 /** The typed messages between a training worker and its host. */
 import type { ArtifactDto, InputSignature, RunEvaluation, RunProgress } from '../../../shared/api/dto';
+import type { FrameworkConfig } from '../../../shared/config/schema';
 
 export interface TrainingJob {
   run_id: string;
   /** The resolved config snapshot (YAML); the worker trains exactly this. */
   config_yaml: string;
+  /**
+   * `config_yaml` already validated (the host's ResolvedConfig.config): the worker then skips parsing
+   * the YAML again. It must be the config the snapshot reloads to (configFromSnapshot).
+   */
+  config?: FrameworkConfig;
   /** Folder for this run's artifacts (`artifacts_path/<run_id>`). */
   out_dir: string;
   /** Where relative paths in the config resolve. */
@@ -45,7 +51,8 @@ export interface TrainingResult {
 
 export type ProgressUpdate = Omit<RunProgress, 'run_id'>;
 
-export type HostToWorker = { type: 'start'; job: TrainingJob };
+/** `dispose`: exit without a job (after any work DuckDB is doing for the worker; see disposeTrainingWorker). */
+export type HostToWorker = { type: 'start'; job: TrainingJob } | { type: 'dispose' };
 
 export type WorkerToHost =
   | { type: 'progress'; progress: ProgressUpdate }

@@ -11,9 +11,10 @@ import type { TrainingResult, TrialRecord } from './protocol';
 export function createQueuedRun(
   registry: Registry,
   resolved: ResolvedConfig,
-  options: { name?: string; status?: 'queued' | 'running' } = {},
+  options: { name?: string; status?: 'queued' | 'running'; id?: string } = {},
 ) {
   return registry.createRun({
+    id: options.id,
     experiment: resolved.config.tracking.experiment_name,
     name: options.name,
     config_yaml: resolved.yaml,
@@ -72,6 +73,7 @@ export function recordRunResult(
     name: s.model_name,
     run_id: runId,
     bundle_path: result.bundle_path,
+    bundle_sha256: result.bundle_sha256,
     metrics: result.metrics,
     primary_metric: s.primary_metric,
     min_improvement: s.min_improvement,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../models/types';
-import { runTrainingInWorker, startTrainingWorker, WorkerCrashError } from './runner';
+import { disposeTrainingWorker, runTrainingInWorker, startTrainingWorker, WorkerCrashError } from './runner';
 
 const entry = { url: import.meta.url, source: './fixtures/fake-worker', built: 'fake-worker' };
 const job = (mode: string) => ({ run_id: 'r1', config_yaml: mode, out_dir: '/tmp', base_dir: '/tmp' });
@@ -39,6 +39,17 @@ describe('runTrainingInWorker', () => {
       /exited unexpectedly \(code 4\)/,
     );
   });
+
+  it('ends a real training worker that gets no job cleanly, even while DuckDB is starting in it', async () => {
+    // the worker creates its DuckDB instance at once; terminate() then could abort the process
+    for (const wait of [0, 300]) {
+      const worker = startTrainingWorker();
+      await new Promise((r) => setTimeout(r, wait));
+      const code = new Promise<number>((r) => worker.once('exit', r));
+      disposeTrainingWorker(worker);
+      expect(await code).toBe(0);
+    }
+  }, 30_000);
 
   it('reports running out of memory', async () => {
     const h = runTrainingInWorker(job('oom'), {}, { entry, maxOldGenerationSizeMb: 48 });

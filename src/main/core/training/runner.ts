@@ -60,6 +60,17 @@ export function startTrainingWorker(
 const earlyEnds = new WeakMap<Worker, string>();
 
 /**
+ * Ends a worker from startTrainingWorker that will get no job (or whose job has ended): it exits once
+ * DuckDB has finished starting for it, and the process waits for that. (terminate(), or the process
+ * exiting, could stop it while DuckDB works for it on the thread pool, which aborts the whole
+ * process.) A worker that has exited already is left alone.
+ */
+export function disposeTrainingWorker(worker: Worker): void {
+  const msg: HostToWorker = { type: 'dispose' };
+  worker.postMessage(msg);
+}
+
+/**
  * Runs one training job in its own worker thread (`options.worker`, from startTrainingWorker, or a new one). A throw, a crash or running out of memory inside
  * the worker rejects `result` with the reason; the host process keeps running.
  */
@@ -151,10 +162,11 @@ export function runTrainingInWorker(
       cancelled = true;
       Atomics.store(flag, 0, 1);
       // Terminating a worker inside DuckDB's native code aborts the whole process, so while the
-      // worker is loading data it gets to finish that step (the pipeline checks the flag right after).
+      // worker starts (DuckDB starts with it) or loads data it gets to finish that step (the pipeline
+      // checks the flag right after).
       const force = () => {
         if (settled) return;
-        if (stage === 'loading') {
+        if (stage === 'starting' || stage === 'loading') {
           setTimeout(force, 500).unref();
           return;
         }

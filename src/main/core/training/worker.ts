@@ -1,31 +1,52 @@
 /** Training worker entry: receives one job, runs the pipeline, reports progress and the result. */
 import { parentPort } from 'node:worker_threads';
-import { runPipeline } from './pipeline';
+import { Duck } from '../data/duck';
 import { CancelledError } from '../models/types';
-import type { HostToWorker, WorkerToHost } from './protocol';
+import { startLoadStage, type LoadStage } from './load-stage';
+import type { PipelineHooks } from './pipeline';
+import type { HostToWorker, TrainingJob, WorkerToHost } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('training worker must run in a worker thread');
 
+// DuckDB's native library is loaded by now (../data/duck): its instance starts on the thread pool,
+// and the rest of the pipeline loads, while this thread waits for its job (which waits in the port
+// until the listener below is attached) or reads the job's data.
+Duck.prewarm();
+const pipeline = import('./pipeline');
+pipeline.catch(() => {}); // awaited by the job
+
 const send = (msg: WorkerToHost) => port.postMessage(msg);
 
 port.once('message', (msg: HostToWorker) => {
-  if (msg.type !== 'start') return;
-  const flag = msg.job.cancel_flag ? new Int32Array(msg.job.cancel_flag) : new Int32Array(1);
+  if (msg.type === 'start') void run(msg.job);
+  else void Duck.releasePrewarmed().then(() => process.exit(0));
+});
+
+async function run(job: TrainingJob): Promise<void> {
+  const flag = job.cancel_flag ? new Int32Array(job.cancel_flag) : new Int32Array(1);
   const signal = {
     get aborted() {
       return Atomics.load(flag, 0) === 1;
     },
   };
-  runPipeline(msg.job, {
+  const hooks = {
     signal,
     onProgress: (progress) => send({ type: 'progress', progress }),
     onTrial: (trial) => send({ type: 'trial', trial }),
     onWarning: (message) => send({ type: 'warning', message }),
-  })
-    .then((result) => send({ type: 'done', result }))
-    .catch((err: unknown) => {
-      const cancelled = err instanceof CancelledError || signal.aborted;
-      send({ type: 'failed', error: err instanceof Error ? err.message : String(err), cancelled });
-    });
-});
+  } satisfies PipelineHooks;
+  // a job that carries its validated config starts reading its data before the pipeline has loaded
+  let load: LoadStage | undefined;
+  try {
+    load = job.config ? startLoadStage(job.config, hooks.onProgress) : undefined;
+    const { runPipeline } = await pipeline;
+    send({ type: 'done', result: await runPipeline(job, { ...hooks, load }) });
+  } catch (err) {
+    // the host terminates this worker on a failure: DuckDB must not be working for it then
+    await load?.dataset.catch(() => {});
+    await Duck.releasePrewarmed();
+    const cancelled = err instanceof CancelledError || signal.aborted;
+    send({ type: 'failed', error: err instanceof Error ? err.message : String(err), cancelled });
+  }
+}
