@@ -351,36 +351,45 @@ export class Board {
   }
 }
 
-/** Longest spin: about 20-50 µs of polling. */
-const SPIN_POLLS_MAX = 20_000;
-const SPIN_POLLS_MIN = 200;
+/**
+ * Longest and shortest spin before blocking, in milliseconds. By time, not by a count of polls: V8
+ * compiles the poll loop to much faster code after a while, and a count that spun 50 µs at first then
+ * spun 5 µs, so threads blocked (and paid a wake-up) far more often once the code was optimised.
+ */
+const SPIN_MAX_MS = 0.1;
+const SPIN_MIN_MS = 0.002;
+/** Polls between two looks at the clock. */
+const POLLS_PER_CHECK = 128;
 
 /**
  * This thread's current spin: halved each time a spin ends without the change (the waited-for
  * thread is busy or, on a loaded machine, descheduled: spinning then only takes a core from it),
  * doubled back each time a spin sees the change.
  */
-let spinPolls = SPIN_POLLS_MAX;
+let spinMs = SPIN_MAX_MS;
 
 /**
  * Waits until ctrl[i] differs from `old`: polls for a short while, then blocks in Atomics.wait. Ops
  * and barriers follow each other within microseconds while a tree grows, and waking a blocked thread
  * costs tens of microseconds, which at small data sizes cost more than a second thread saves. On a
- * busy machine the spin shrinks (see spinPolls) so that the threads give their cores up quickly.
+ * busy machine the spin shrinks (see spinMs) so that the threads give their cores up quickly.
  * Returns only on a real change (true) or after `timeoutMs` (false): a wake-up is not a change. With
  * the spin, a thread can see the new value, finish the op and be waiting again before the
  * publisher's notify for that same op arrives (the publisher was descheduled between its add and its
  * notify); taking that wake-up as a new op ran the op twice.
  */
 export function waitForChange(ctrl: Int32Array, i: number, old: number, timeoutMs: number): boolean {
-  const polls = spinPolls;
-  for (let k = 0; k < polls; k++) {
-    if (Atomics.load(ctrl, i) !== old) {
-      if (polls < SPIN_POLLS_MAX) spinPolls = Math.min(SPIN_POLLS_MAX, polls * 2);
-      return true;
+  const spin = spinMs;
+  const until = performance.now() + spin;
+  do {
+    for (let k = 0; k < POLLS_PER_CHECK; k++) {
+      if (Atomics.load(ctrl, i) !== old) {
+        if (spin < SPIN_MAX_MS) spinMs = Math.min(SPIN_MAX_MS, spin * 2);
+        return true;
+      }
     }
-  }
-  spinPolls = Math.max(SPIN_POLLS_MIN, polls >> 1);
+  } while (performance.now() < until);
+  spinMs = Math.max(SPIN_MIN_MS, spin / 2);
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     if (Atomics.load(ctrl, i) !== old) return true;
