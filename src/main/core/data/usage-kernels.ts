@@ -125,6 +125,15 @@ function wasmModule(): object | null {
 
 /** The same loops in JS, over views of the heap. */
 function jsKernels(i32: Int32Array, f64: Float64Array): Kernels {
+  /** One value of company c into its sum and max, or its missing count (byte offsets of the arrays). */
+  const addValue = (c: number, v: number, sum: number, max: number, nan: number): void => {
+    if (v !== v) {
+      f64[(nan >> 3) + c]++;
+      return;
+    }
+    f64[(sum >> 3) + c] += v;
+    if (v > f64[(max >> 3) + c]) f64[(max >> 3) + c] = v;
+  };
   return {
     rows(company, ts, n, count, last) {
       const c0 = company >> 2;
@@ -142,38 +151,18 @@ function jsKernels(i32: Int32Array, f64: Float64Array): Kernels {
     counter(company, values, n, sum, max, nan) {
       const c0 = company >> 2;
       const v0 = values >> 3;
-      const s0 = sum >> 3;
-      const m0 = max >> 3;
-      const q0 = nan >> 3;
       for (let i = 0; i < n; i++) {
         const c = i32[c0 + i];
-        if (c < 0) continue;
-        const v = f64[v0 + i];
-        if (v !== v) {
-          f64[q0 + c]++;
-          continue;
-        }
-        f64[s0 + c] += v;
-        if (v > f64[m0 + c]) f64[m0 + c] = v;
+        if (c >= 0) addValue(c, f64[v0 + i], sum, max, nan);
       }
     },
     counterSelected(company, values, sel, m, sum, max, nan) {
       const c0 = company >> 2;
       const v0 = values >> 3;
       const r0 = sel >> 2;
-      const s0 = sum >> 3;
-      const m0 = max >> 3;
-      const q0 = nan >> 3;
       for (let j = 0; j < m; j++) {
         const i = i32[r0 + j];
-        const c = i32[c0 + i];
-        const v = f64[v0 + i];
-        if (v !== v) {
-          f64[q0 + c]++;
-          continue;
-        }
-        f64[s0 + c] += v;
-        if (v > f64[m0 + c]) f64[m0 + c] = v;
+        addValue(i32[c0 + i], f64[v0 + i], sum, max, nan);
       }
     },
   };
