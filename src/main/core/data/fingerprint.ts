@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -60,4 +60,22 @@ export function fingerprintFilesInWorker(files: string[]): Promise<string> {
       if (!done) reject(new Error(`fingerprint worker exited with code ${code}`));
     });
   });
+}
+
+/**
+ * Inputs smaller than this in total are hashed on this thread (between its other events, about 1 ms a
+ * MB): starting a worker costs ~50 ms of CPU, more than hashing tens of MB, and start-up competes
+ * for the same two cores as the data loading.
+ */
+export const FINGERPRINT_WORKER_MIN_BYTES = 96 * 1024 * 1024;
+
+/** fingerprintFiles, on a worker thread when the files are large (see FINGERPRINT_WORKER_MIN_BYTES). */
+export function fingerprintInputs(files: string[], workerMinBytes = FINGERPRINT_WORKER_MIN_BYTES): Promise<string> {
+  let bytes = 0;
+  try {
+    for (const f of files) bytes += statSync(f).size;
+  } catch {
+    // a missing file: the hash rejects with the same error as the worker's would
+  }
+  return bytes >= workerMinBytes ? fingerprintFilesInWorker(files) : fingerprintFiles(files);
 }

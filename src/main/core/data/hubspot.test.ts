@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema, type FrameworkConfigInput } from '../../../shared/config/schema';
 import { DataError } from './errors';
-import { fingerprintFiles, fingerprintFilesInWorker } from './fingerprint';
+import { fingerprintFiles, fingerprintFilesInWorker, fingerprintInputs } from './fingerprint';
 import { generateSample } from './generate';
 import { loadDataset } from './load';
 import { getColumn, type Table } from './table';
@@ -293,6 +293,16 @@ describe('fingerprint', () => {
     const files = ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'].map((f) => path.join(dir, f));
     expect(await fingerprintFilesInWorker(files)).toBe(await fingerprintFiles(files));
     await expect(fingerprintFilesInWorker([path.join(dir, 'nope.csv')])).rejects.toThrow(/ENOENT/);
+  });
+
+  it('is the same whichever thread the size picks', async () => {
+    const dir = tmp();
+    generateSample({ companies: 200, seed: 3, outDir: dir });
+    const files = ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'].map((f) => path.join(dir, f));
+    const expected = await fingerprintFiles(files);
+    expect(await fingerprintInputs(files)).toBe(expected); // small: this thread
+    expect(await fingerprintInputs(files, 1)).toBe(expected); // over the limit: a worker
+    await expect(fingerprintInputs([path.join(dir, 'nope.csv')])).rejects.toThrow(/ENOENT/);
   });
 
   it('depends on the bytes of the input files only', async () => {

@@ -7,9 +7,10 @@
  * WHEN_TIMESTAMP in the usage file); rows at exactly the cutoff count. With `cutoff.rule: none` every
  * row counts (the peer's leaky definition, for parity benchmarks only).
  *
- * The work overlaps where it can on two cores: the files are hashed on a worker thread from the start,
- * the company files are read and the companies built on a second DuckDB connection while the usage
- * file is read, and the usage rows are aggregated as they stream in (aggregate.ts).
+ * The work overlaps where it can on two cores: the files are hashed from the start (between the reads,
+ * or on a worker thread when they are large), the company files are read and the companies built on a
+ * second DuckDB connection while the usage file is read, and the usage rows are aggregated as they
+ * stream in (aggregate.ts).
  */
 import path from 'node:path';
 import { USAGE_COUNTERS } from '../../../shared/config/constants';
@@ -18,7 +19,7 @@ import { CsvValueError, loadCsv, type CsvType } from './csv';
 import type { Dataset } from './dataset';
 import { Duck, ident, lit } from './duck';
 import { DataError } from './errors';
-import { fingerprintFilesInWorker } from './fingerprint';
+import { fingerprintInputs } from './fingerprint';
 import { categoricalColumn, makeTable, numericColumn, type Column } from './table';
 import { UsageAggregator } from './aggregate';
 
@@ -193,9 +194,9 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
   const fileList = [files.customers, files.noncustomers, files.usage];
   const counters = features.usage.counters;
   const pit = features.cutoff.rule === 'point_in_time';
-  // hash the inputs on another thread from the start: the reading of the small files leaves a core
-  // free (a missing file fails here silently and is reported by the reading)
-  const fingerprinting = fingerprintFilesInWorker(fileList);
+  // hash the inputs from the start, between the reads (large inputs on another thread; a missing file
+  // fails here silently and is reported by the reading)
+  const fingerprinting = fingerprintInputs(fileList);
   fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
   const duck = await Duck.open();
   // a second connection reads the company files and builds the companies while this one reads the usage file
