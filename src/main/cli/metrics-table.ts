@@ -1,10 +1,12 @@
+import { formatMetricNumber } from '../../shared/util/metric-format';
+
 /** Prints metrics as a table with raw and calibrated columns side by side. */
 export function formatMetricsTable(metrics: Record<string, number>): string {
   const names = Object.keys(metrics)
     .filter((k) => !k.endsWith('_calibrated'))
     .sort();
   const hasCal = Object.keys(metrics).some((k) => k.endsWith('_calibrated'));
-  const rows = names.map((n) => [n, fmt(metrics[n]), hasCal ? fmt(metrics[`${n}_calibrated`]) : '']);
+  const rows = names.map((n) => [n, fmt(metrics[n], n), hasCal ? fmt(metrics[`${n}_calibrated`], n) : '']);
   const header = ['metric', 'raw', hasCal ? 'calibrated' : ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
@@ -15,8 +17,6 @@ export function formatMetricsTable(metrics: Record<string, number>): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-function fmt(v: number | undefined): string {
-  if (v === undefined) return '';
-  if (Number.isInteger(v)) return String(v);
-  return v.toFixed(4);
+function fmt(v: number | undefined, name: string): string {
+  return v === undefined ? '' : formatMetricNumber(v, name);
 }

@@ -27,11 +27,11 @@ function MetricCards({ metrics }: { metrics: Record<string, number> }) {
         <li key={m} className="card" data-metric={m}>
           <span className="card-title">{m}</span>
           <span className="card-value" aria-label={`${m} raw`}>
-            {formatMetric(metrics[m])}
+            {formatMetric(metrics[m], m)}
           </span>
           {`${m}_calibrated` in metrics && (
             <span className="card-sub" aria-label={`${m} calibrated`}>
-              calibrated {formatMetric(metrics[`${m}_calibrated`])}
+              calibrated {formatMetric(metrics[`${m}_calibrated`], m)}
             </span>
           )}
         </li>

@@ -6,7 +6,7 @@ import { issuesToDiagnostics } from '../cells/diagnostics';
 import { liveSeries } from '../cells/live-curves';
 import { changedPaths, diffConfigs } from './config-diff';
 import { confusionAt, rates } from './confusion';
-import { baseMetricNames, bestIndex, formatDelta, lowerIsBetter } from './metrics';
+import { baseMetricNames, bestIndex, formatDelta, formatMetric, lowerIsBetter } from './metrics';
 import { parcoordsDimensions } from './parcoords';
 import { availableKeys, compareRuns, compileFilter, parseFilter } from './run-filter';
 import { recordFromForm } from './score';
@@ -148,6 +148,14 @@ describe('metrics helpers', () => {
     expect(bestIndex('brier', [0.2, 0.1, 0.1])).toBe(1);
     expect(bestIndex('f1', [undefined, null])).toBe(-1);
     expect(bestIndex('rows', [1000, 1000])).toBe(-1);
+  });
+
+  it('formats a metric by its name: a perfect precision is 1.0000, a count is an integer', () => {
+    expect(formatMetric(1, 'precision')).toBe('1.0000');
+    expect(formatMetric(1000, 'rows')).toBe('1000');
+    expect(formatMetric(NaN, 'f1')).toBe('—');
+    expect(formatMetric(undefined)).toBe('—');
+    expect(formatMetric(6)).toBe('6'); // a parameter: no metric name
   });
 
   it('formats deltas with a sign and groups calibrated twins', () => {

@@ -1,3 +1,5 @@
+import { formatMetricNumber } from '../../../shared/util/metric-format';
+
 /** Metrics where a smaller value is better; everything else is "higher is better". */
 const LOWER_IS_BETTER = /(loss|brier|ece|error|rmse|mae|cost)/i;
 
@@ -19,10 +21,10 @@ export function bestIndex(metric: string, values: (number | null | undefined)[])
   return best;
 }
 
-export function formatMetric(v: number | null | undefined): string {
+/** A metric's value (`name`: the metric, so that only counts show as integers; see formatMetricNumber). */
+export function formatMetric(v: number | null | undefined, name?: string): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
-  if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4);
+  return formatMetricNumber(v, name);
 }
 
 export function formatDelta(v: number | null | undefined): string {

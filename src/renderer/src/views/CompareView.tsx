@@ -47,9 +47,9 @@ function MetricsTable({ runs, baseline }: { runs: RunDetail[]; baseline: number 
                   <td
                     key={runs[i].run_id}
                     className={i === best ? 'num best' : 'num'}
-                    aria-label={i === best ? `${formatMetric(v)} (best)` : undefined}
+                    aria-label={i === best ? `${formatMetric(v, m)} (best)` : undefined}
                   >
-                    {formatMetric(v)}
+                    {formatMetric(v, m)}
                     {i !== baseline && v !== undefined && base !== undefined && (
                       <span
                         className={`delta ${(v - base) * (lowerIsBetter(m) ? -1 : 1) > 0 ? 'up' : v === base ? '' : 'down'}`}

@@ -50,8 +50,8 @@ function PromoteDialog({
             return (
               <tr key={m} className={m === candidate.primary_metric ? 'highlight' : undefined}>
                 <th scope="row">{m}</th>
-                <td className="num">{formatMetric(a)}</td>
-                <td className="num">{formatMetric(b)}</td>
+                <td className="num">{formatMetric(a, m)}</td>
+                <td className="num">{formatMetric(b, m)}</td>
                 <td className={`num delta ${d === null || d === 0 ? '' : good ? 'up' : 'down'}`}>
                   {formatDelta(d)}
                 </td>
@@ -140,7 +140,7 @@ export function RegistryView() {
         {champ && (
           <span className="champion-banner" data-testid="champion">
             <span className="badge champion">champion</span> {champ.name} v{champ.version} ·{' '}
-            {champ.primary_metric} {formatMetric(champ.metrics[champ.primary_metric])}
+            {champ.primary_metric} {formatMetric(champ.metrics[champ.primary_metric], champ.primary_metric)}
           </span>
         )}
         <span className="spacer" />
@@ -199,12 +199,12 @@ export function RegistryView() {
                     </button>
                   </td>
                   <td>{formatDate(v.created_at)}</td>
-                  {primary && <td className="num">{formatMetric(v.metrics[primary])}</td>}
+                  {primary && <td className="num">{formatMetric(v.metrics[primary], primary)}</td>}
                   {metricNames
                     .filter((m) => m !== primary)
                     .map((m) => (
                       <td className="num" key={m}>
-                        {formatMetric(v.metrics[m])}
+                        {formatMetric(v.metrics[m], m)}
                       </td>
                     ))}
                   <td>{v.aliases.join(', ')}</td>
@@ -255,7 +255,7 @@ export function RegistryView() {
                   </td>
                   <td>
                     {h.metric
-                      ? `${h.metric} ${formatMetric(h.from_value)} → ${formatMetric(h.to_value)}`
+                      ? `${h.metric} ${formatMetric(h.from_value, h.metric)} → ${formatMetric(h.to_value, h.metric)}`
                       : '—'}
                   </td>
                   <td>{h.who}</td>

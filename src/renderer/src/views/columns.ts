@@ -45,7 +45,7 @@ export function columnFor(key: string): Column {
     render: (r) => {
       const v = runValue(r, key);
       if (v === undefined || v === null) return '';
-      return typeof v === 'number' ? formatMetric(v) : String(v);
+      return typeof v === 'number' ? formatMetric(v, isMetric ? label : undefined) : String(v);
     },
   };
 }
