@@ -106,11 +106,83 @@ function sizes(s: BoardSpec): [string, number][] {
     ['bestHL', 8 * 2 * s.maxBatch],
     ['evalOut', 8 * 8 * T],
     ['ctrl', 4 * CTRL_LEN],
+    ['ctx', 4 * OPS_CONTEXT.length],
+    ['plan', T * planStride(s)],
     ['scratch', T * scratchBytes(s.cols)],
     ['binBuf', s.wasm ? T * BIN_BLOCK_ROWS * 4 * s.cols : 0],
     ['cutsPadded', 4 * 256 * s.cols],
     ['cutCount', 4 * s.cols],
   ];
+}
+
+/**
+ * The context block the wasm ops read at opsInit (assembly/kernels.ts, in this order): the sizes,
+ * then the byte offsets of the arrays (binsWide 0 when absent, gpairS the array the histograms read),
+ * the scratch stride and the per-thread plan stride.
+ */
+const OPS_CONTEXT = [
+  'rows',
+  'cols',
+  'threads',
+  'histLen',
+  'maxBatch',
+  'binsRow',
+  'binsCol',
+  'binsWide',
+  'offsets',
+  'gpairS',
+  'gpair',
+  'margin',
+  'delta',
+  'y',
+  'idx',
+  'tmpL',
+  'tmpR',
+  'hist',
+  'priv',
+  'nodeStart',
+  'nodeEnd',
+  'nodeFeature',
+  'nodeMode',
+  'nodeSlotA',
+  'nodeSlotB',
+  'nodeParent',
+  'lut',
+  'cntL',
+  'leafStart',
+  'leafEnd',
+  'leafValue',
+  'leafFeature',
+  'leafBin',
+  'leafDefaultLeft',
+  'leafValueR',
+  'fparams',
+  'features',
+  'evalFrom',
+  'evalG',
+  'evalH',
+  'bestFeature',
+  'bestBin',
+  'bestDefaultLeft',
+  'bestGain',
+  'bestGL',
+  'bestHL',
+  'evalOut',
+  'ctrl',
+  'scratch',
+  'scratchStride',
+  'plan',
+  'planStride',
+] as const;
+
+/**
+ * Bytes of one thread's plan of a level, in this order (the wasm ops use the same layout): planSize
+ * (2 · maxBatch float64), planLoad (threads float64), then the int32 arrays planBuildL, planBuildR,
+ * planSib, childSlotL, childSlotR (maxBatch each), evalSlot and planOwner (2 · maxBatch each).
+ */
+function planStride(s: BoardSpec): number {
+  const bytes = 16 * s.maxBatch + 8 * s.threads + 4 * 5 * s.maxBatch + 4 * 4 * s.maxBatch;
+  return Math.ceil(bytes / ARRAY_ALIGN) * ARRAY_ALIGN;
 }
 
 /** Rows binned per wasm call: the training matrix is outside the board's memory, so blocks are copied in. */
@@ -227,9 +299,10 @@ export class Board {
   /** The training matrix over shared memory while the threads bin it (OP_BIN), else null. */
   X: Float32Array | null = null;
   /**
-   * This thread's plan of the current level (not shared: every thread derives the same plan from the
-   * partition counts): the slot each child's histogram is built into (-1 = none), the parent slot
-   * turned into the sibling by subtraction, and each child's slot after the level.
+   * This thread's plan of the current level (each thread has its own, in the memory where its wasm
+   * ops write it, and derives the same plan from the partition counts): the slot each child's
+   * histogram is built into (-1 = none), the parent slot turned into the sibling by subtraction, and
+   * each child's slot after the level.
    */
   readonly planBuildL: Int32Array;
   readonly planBuildR: Int32Array;
@@ -243,9 +316,11 @@ export class Board {
   readonly planSize: Float64Array;
   readonly planLoad: Float64Array;
 
+  /** `thread`: the thread this board's copy belongs to (its plan, and the wasm ops' share). */
   constructor(
     readonly spec: BoardSpec,
     readonly memory: WasmMemory,
+    readonly thread = 0,
   ) {
     const { offsets } = boardLayout(spec);
     this.ptr = { ...offsets, gpairS: spec.subsampled ? offsets.gpairS : offsets.gpair };
@@ -304,15 +379,43 @@ export class Board {
     this.ctrl = i32('ctrl', CTRL_LEN);
     this.cutsPadded = new Float32Array(buf, offsets.cutsPadded, 256 * spec.cols);
     this.cutCount = i32('cutCount', spec.cols);
-    this.planBuildL = new Int32Array(spec.maxBatch);
-    this.planBuildR = new Int32Array(spec.maxBatch);
-    this.planSib = new Int32Array(spec.maxBatch);
-    this.childSlotL = new Int32Array(spec.maxBatch);
-    this.childSlotR = new Int32Array(spec.maxBatch);
-    this.evalSlot = new Int32Array(e);
-    this.planOwner = new Int32Array(e);
-    this.planSize = new Float64Array(e);
-    this.planLoad = new Float64Array(spec.threads);
+    // this thread's plan (planStride's layout)
+    let at = offsets.plan + thread * planStride(spec);
+    const planF64 = (len: number): Float64Array => {
+      const a = new Float64Array(buf, at, len);
+      at += 8 * len;
+      return a;
+    };
+    const planI32 = (len: number): Int32Array => {
+      const a = new Int32Array(buf, at, len);
+      at += 4 * len;
+      return a;
+    };
+    this.planSize = planF64(e);
+    this.planLoad = planF64(T);
+    this.planBuildL = planI32(spec.maxBatch);
+    this.planBuildR = planI32(spec.maxBatch);
+    this.planSib = planI32(spec.maxBatch);
+    this.childSlotL = planI32(spec.maxBatch);
+    this.childSlotR = planI32(spec.maxBatch);
+    this.evalSlot = planI32(e);
+    this.planOwner = planI32(e);
+    if (this.wasm) {
+      const values: Record<string, number> = {
+        ...this.ptr,
+        rows: spec.rows,
+        cols: spec.cols,
+        threads: spec.threads,
+        histLen: spec.histLen,
+        maxBatch: spec.maxBatch,
+        binsWide: this.binsWide.length > 0 ? offsets.binsWide : 0,
+        scratchStride: scratchBytes(spec.cols),
+        planStride: planStride(spec),
+      };
+      const ctx = new Int32Array(buf, offsets.ctx, OPS_CONTEXT.length);
+      OPS_CONTEXT.forEach((name, i) => (ctx[i] = values[name]));
+      this.wasm.opsInit(offsets.ctx, thread);
+    }
   }
 
   /**

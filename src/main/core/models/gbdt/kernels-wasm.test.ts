@@ -7,13 +7,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GbdtClassifier } from './classifier';
 import { sliceRows, syntheticData } from './synthetic';
 import { setGbdtKernels, wasmKernelsAvailable } from './wasm-kernels';
-import { allocateMemory, Board, type BoardSpec } from './board';
+import {
+  allocateMemory,
+  Board,
+  type BoardSpec,
+  CTRL_BAR,
+  CTRL_LEAVES,
+  OP_LEAVES,
+  reportFailure,
+} from './board';
 import { BINNING_SAMPLE_ROWS, binOf, computeCuts, featureCuts, padCuts } from './binning';
-import { buildHistogram } from './kernels';
+import { buildHistogram, runOp } from './kernels';
 import { packForest } from './forest';
 import { deserializeGbdt } from './serialize';
 import { wasmAddMargins, wasmAddMarginsParallel } from './wasm-predict';
 import { Rng } from '../../util/rng';
+import { startWorker } from '../../util/worker-url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../../../..');
@@ -244,3 +253,52 @@ describe('wasm kernels', () => {
 function buildForestOf(m: GbdtClassifier) {
   return deserializeGbdt(m.toJSON()).forest;
 }
+
+describe('ops in wasm: the barrier between two threads', () => {
+  const spec: BoardSpec = {
+    rows: 8,
+    cols: 2,
+    threads: 2,
+    histLen: 16,
+    slots: 2,
+    maxBatch: 2,
+    maxLeaves: 2,
+    subsampled: false,
+    wasm: true,
+  };
+
+  /** Thread 1 in a worker, running one OP_LEAVES (no leaves: only its barrier does anything). */
+  function secondThread(board: Board) {
+    const worker = startWorker(import.meta.url, './fixtures/ops-worker', 'ops-worker', {
+      workerData: { spec, memory: board.memory },
+    });
+    const started = new Promise<boolean>((resolve) =>
+      worker.on('message', (m: { type: string; wasm: boolean }) => m.type === 'started' && resolve(m.wasm)),
+    );
+    const result = new Promise<string>((resolve, reject) => {
+      worker.on('message', (m: { type: string; error: string }) => m.type === 'result' && resolve(m.error));
+      worker.once('error', reject);
+    }).finally(() => void worker.terminate());
+    return { started, result };
+  }
+
+  it('a thread blocked at the barrier wakes when the other arrives', async () => {
+    const board = new Board(spec, allocateMemory(spec), 0);
+    board.ctrl[CTRL_LEAVES] = 0;
+    const t1 = secondThread(board);
+    expect(await t1.started).toBe(true);
+    await new Promise((r) => setTimeout(r, 150)); // thread 1 spins 0.1 ms at most, then blocks
+    runOp(board, OP_LEAVES, 0);
+    expect(await t1.result).toBe('');
+    expect(Atomics.load(board.ctrl, CTRL_BAR)).toBe(2);
+  });
+
+  it('a thread waiting at the barrier fails when the other reports a failure instead of arriving', async () => {
+    const board = new Board(spec, allocateMemory(spec), 0);
+    const t1 = secondThread(board);
+    expect(await t1.started).toBe(true);
+    await new Promise((r) => setTimeout(r, 150));
+    reportFailure(board.ctrl);
+    expect(await t1.result).toBe('GBDT: another thread failed');
+  });
+});

@@ -90,6 +90,13 @@ export interface WasmKernels {
   addPairs(dst: number, src: number, pairs: number): void;
   /** dst -= src over `pairs` float64 pairs. */
   subPairs(dst: number, src: number, pairs: number): void;
+  /** Reads a board's context block (board.ts OPS_CONTEXT) for thread `t`'s ops. */
+  opsInit(ctx: number, t: number): void;
+  /**
+   * This thread's share of OP_ROOT, OP_LEVEL, OP_LEAVES or OP_UPDATE (kernels.ts runOp in wasm): 0
+   * done, 1 another thread failed, 2 a barrier timed out, -1 an op the TS code runs.
+   */
+  runOp(op: number): number;
   predict(
     roots: number,
     depths: number,
@@ -149,7 +156,17 @@ export function loadWasmKernels(memory: WasmMemory): WasmKernels | null {
   if (!b) return null;
   try {
     compiled ??= new wasmApi.Module(b);
-    const inst = new wasmApi.Instance(compiled, { env: { memory } });
+    // the ops' barriers block and wake through JS Atomics, as the JS threads do: with wasm's own
+    // memory.atomic.wait/notify a thread blocked at a barrier was not woken (Node 20). A board's
+    // memory never grows, so this view stays whole.
+    const words = new Int32Array(memory.buffer);
+    const env = {
+      memory,
+      now: () => performance.now(),
+      wait: (addr: number, old: number, ms: number) => Atomics.wait(words, addr >> 2, old, ms),
+      notify: (addr: number) => Atomics.notify(words, addr >> 2),
+    };
+    const inst = new wasmApi.Instance(compiled, { env });
     return inst.exports as unknown as WasmKernels;
   } catch {
     return null;

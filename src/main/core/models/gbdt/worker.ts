@@ -58,7 +58,7 @@ function predictShare(job: NonNullable<Job['predict']>): void {
 /** Training thread: runs each op the coordinator publishes on the board until OP_EXIT. */
 function trainingThread(job: Job): void {
   const { spec, memory, thread, X } = job;
-  const board = new Board(spec, memory);
+  const board = new Board(spec, memory, thread);
   board.X = X ?? null;
   const ctrl = board.ctrl;
   let seen = Atomics.load(ctrl, CTRL_SEQ);

@@ -1,6 +1,8 @@
 // AssemblyScript kernels (compiled by scripts/build-wasm.mjs to build/kernels.wasm). They work on the
 // board's shared memory through byte offsets and must give exactly what kernels.ts gives in TS.
 
+import { notify, now, wait } from './env';
+
 /** Rows gathered per block by the sparse path of `histogram` (scratch: BLOCK rows of bins, then their pairs). */
 const BLOCK: i32 = 64;
 
@@ -690,4 +692,600 @@ export function update(
     store<f64>(gp, (<f64>g * scale + ROUND - ROUND) * inv);
     store<f64>(gp, (<f64>h * scale + ROUND - ROUND) * inv, 8);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ops: one thread's share of OP_ROOT, OP_LEVEL, OP_LEAVES and OP_UPDATE with the barriers between
+// their phases, as kernels.ts runs them in TS (root, level, scatter, update) and with the same
+// results. With these in wasm the tree growing runs little JavaScript: a fresh process no longer
+// waits for V8 to optimise that JavaScript while the threads meet at barriers.
+
+// control block indexes and op codes (board.ts)
+const CTRL_NODES: i32 = 3;
+const CTRL_ROOT_SLOT: i32 = 4;
+const CTRL_LEAVES: i32 = 5;
+const CTRL_ERROR: i32 = 6;
+const CTRL_EVALS: i32 = 7;
+const CTRL_FEATURES: i32 = 8;
+const CTRL_BAR: i32 = 9;
+const OP_ROOT: i32 = 3;
+const OP_UPDATE: i32 = 5;
+const OP_LEVEL: i32 = 8;
+const OP_LEAVES: i32 = 10;
+/** kernels.ts SHARED_CHILD_ROWS. */
+const SHARED_CHILD_ROWS: i32 = 4096;
+/** runOp's answers: done, another thread failed, nobody arrived at a barrier within BARRIER_MS. */
+const OK: i32 = 0;
+const FAILED: i32 = 1;
+const TIMED_OUT: i32 = 2;
+const BARRIER_MS: f64 = 30000;
+/** board.ts waitForChange's spin bounds (ms) and polls between looks at the clock. */
+const SPIN_MAX_MS: f64 = 0.1;
+const SPIN_MIN_MS: f64 = 0.002;
+const POLLS_PER_CHECK: i32 = 128;
+
+// the board (opsInit reads it from the context block board.ts writes; see OPS_CONTEXT there)
+let nRows: i32 = 0;
+let nCols: i32 = 0;
+let nThreads: i32 = 1;
+let histLen: i32 = 0;
+let maxBatch: i32 = 0;
+let me: i32 = 0;
+let pBinsRow: usize = 0;
+let pBinsCol: usize = 0;
+let pWide: usize = 0;
+let pOffsets: usize = 0;
+let pGpairS: usize = 0;
+let pGpair: usize = 0;
+let pMargin: usize = 0;
+let pDelta: usize = 0;
+let pY: usize = 0;
+let pIdx: usize = 0;
+let pTmpL: usize = 0;
+let pTmpR: usize = 0;
+let pHist: usize = 0;
+let pPriv: usize = 0;
+let pNodeStart: usize = 0;
+let pNodeEnd: usize = 0;
+let pNodeFeature: usize = 0;
+let pNodeMode: usize = 0;
+let pNodeSlotA: usize = 0;
+let pNodeSlotB: usize = 0;
+let pNodeParent: usize = 0;
+let pLut: usize = 0;
+let pCntL: usize = 0;
+let pLeafStart: usize = 0;
+let pLeafEnd: usize = 0;
+let pLeafValue: usize = 0;
+let pLeafFeature: usize = 0;
+let pLeafBin: usize = 0;
+let pLeafDefaultLeft: usize = 0;
+let pLeafValueR: usize = 0;
+let pFparams: usize = 0;
+let pFeatures: usize = 0;
+let pEvalFrom: usize = 0;
+let pEvalG: usize = 0;
+let pEvalH: usize = 0;
+let pBestFeature: usize = 0;
+let pBestBin: usize = 0;
+let pBestDefaultLeft: usize = 0;
+let pBestGain: usize = 0;
+let pBestGL: usize = 0;
+let pBestHL: usize = 0;
+let pEvalOut: usize = 0;
+let pCtrl: usize = 0;
+let pScratch: usize = 0;
+let scratchStride: usize = 0;
+// this thread's plan of a level (board.ts planStride's layout)
+let pBuildL: usize = 0;
+let pBuildR: usize = 0;
+let pSib: usize = 0;
+let pSlotL: usize = 0;
+let pSlotR: usize = 0;
+let pEvalSlot: usize = 0;
+let pOwner: usize = 0;
+let pSize: usize = 0;
+let pLoad: usize = 0;
+/** This thread's spin before blocking (board.ts spinMs). */
+let spinMs: f64 = SPIN_MAX_MS;
+
+function i32At(p: usize, i: i32): i32 {
+  return load<i32>(p + ((<usize>i) << 2));
+}
+function setI32(p: usize, i: i32, v: i32): void {
+  store<i32>(p + ((<usize>i) << 2), v);
+}
+function f64At(p: usize, i: i32): f64 {
+  return load<f64>(p + ((<usize>i) << 3));
+}
+function setF64(p: usize, i: i32, v: f64): void {
+  store<f64>(p + ((<usize>i) << 3), v);
+}
+function ctrl(i: i32): i32 {
+  return atomic.load<i32>(pCtrl + ((<usize>i) << 2));
+}
+function ptrAt(ctx: usize, i: i32): usize {
+  return <usize>load<u32>(ctx + ((<usize>i) << 2));
+}
+
+/** Reads the board from the context block at `ctx` (board.ts OPS_CONTEXT order); `t` is this thread. */
+export function opsInit(ctx: usize, t: i32): void {
+  nRows = load<i32>(ctx);
+  nCols = load<i32>(ctx, 4);
+  nThreads = load<i32>(ctx, 8);
+  histLen = load<i32>(ctx, 12);
+  maxBatch = load<i32>(ctx, 16);
+  me = t;
+  pBinsRow = ptrAt(ctx, 5);
+  pBinsCol = ptrAt(ctx, 6);
+  pWide = ptrAt(ctx, 7);
+  pOffsets = ptrAt(ctx, 8);
+  pGpairS = ptrAt(ctx, 9);
+  pGpair = ptrAt(ctx, 10);
+  pMargin = ptrAt(ctx, 11);
+  pDelta = ptrAt(ctx, 12);
+  pY = ptrAt(ctx, 13);
+  pIdx = ptrAt(ctx, 14);
+  pTmpL = ptrAt(ctx, 15);
+  pTmpR = ptrAt(ctx, 16);
+  pHist = ptrAt(ctx, 17);
+  pPriv = ptrAt(ctx, 18);
+  pNodeStart = ptrAt(ctx, 19);
+  pNodeEnd = ptrAt(ctx, 20);
+  pNodeFeature = ptrAt(ctx, 21);
+  pNodeMode = ptrAt(ctx, 22);
+  pNodeSlotA = ptrAt(ctx, 23);
+  pNodeSlotB = ptrAt(ctx, 24);
+  pNodeParent = ptrAt(ctx, 25);
+  pLut = ptrAt(ctx, 26);
+  pCntL = ptrAt(ctx, 27);
+  pLeafStart = ptrAt(ctx, 28);
+  pLeafEnd = ptrAt(ctx, 29);
+  pLeafValue = ptrAt(ctx, 30);
+  pLeafFeature = ptrAt(ctx, 31);
+  pLeafBin = ptrAt(ctx, 32);
+  pLeafDefaultLeft = ptrAt(ctx, 33);
+  pLeafValueR = ptrAt(ctx, 34);
+  pFparams = ptrAt(ctx, 35);
+  pFeatures = ptrAt(ctx, 36);
+  pEvalFrom = ptrAt(ctx, 37);
+  pEvalG = ptrAt(ctx, 38);
+  pEvalH = ptrAt(ctx, 39);
+  pBestFeature = ptrAt(ctx, 40);
+  pBestBin = ptrAt(ctx, 41);
+  pBestDefaultLeft = ptrAt(ctx, 42);
+  pBestGain = ptrAt(ctx, 43);
+  pBestGL = ptrAt(ctx, 44);
+  pBestHL = ptrAt(ctx, 45);
+  pEvalOut = ptrAt(ctx, 46);
+  pCtrl = ptrAt(ctx, 47);
+  pScratch = ptrAt(ctx, 48);
+  scratchStride = ptrAt(ctx, 49);
+  const plan = ptrAt(ctx, 50) + <usize>t * ptrAt(ctx, 51);
+  const mb = <usize>maxBatch;
+  pSize = plan;
+  pLoad = pSize + 16 * mb;
+  pBuildL = pLoad + 8 * <usize>nThreads;
+  pBuildR = pBuildL + 4 * mb;
+  pSib = pBuildR + 4 * mb;
+  pSlotL = pSib + 4 * mb;
+  pSlotR = pSlotL + 4 * mb;
+  pEvalSlot = pSlotR + 4 * mb;
+  pOwner = pEvalSlot + 8 * mb;
+}
+
+/** Thread t's share [lo, hi) of [start, end) (board.ts chunkOf). */
+function chunkLo(start: i32, end: i32, t: i32): i32 {
+  return start + <i32>((<i64>(end - start) * t) / nThreads);
+}
+
+/** board.ts waitForChange: spins (adaptively, by the clock), then blocks; false after `BARRIER_MS`. */
+function waitForChange(addr: usize, old: i32): bool {
+  const spin = spinMs;
+  const until = now() + spin;
+  do {
+    for (let k = 0; k < POLLS_PER_CHECK; k++) {
+      if (atomic.load<i32>(addr) != old) {
+        if (spin < SPIN_MAX_MS) spinMs = min(SPIN_MAX_MS, spin * 2);
+        return true;
+      }
+    }
+  } while (now() < until);
+  spinMs = max(SPIN_MIN_MS, spin / 2);
+  const deadline = now() + BARRIER_MS;
+  while (atomic.load<i32>(addr) == old) {
+    const left = deadline - now();
+    if (left <= 0) return false;
+    wait(addr, old, left);
+  }
+  return true;
+}
+
+/** board.ts barrier k: every thread arrives, then OK, or FAILED if one reported an error. */
+function barrier(k: i32): i32 {
+  if (nThreads == 1) return OK;
+  const addr = pCtrl + ((<usize>CTRL_BAR) << 2);
+  const target = k * nThreads;
+  let seen = atomic.add<i32>(addr, 1) + 1;
+  if (seen >= target) notify(addr);
+  while (seen < target) {
+    if (!waitForChange(addr, seen)) return TIMED_OUT;
+    seen = atomic.load<i32>(addr);
+  }
+  return ctrl(CTRL_ERROR) != 0 ? FAILED : OK;
+}
+
+/** Start (float64 index) of thread t's private histogram for child `side` of batch node i. */
+function privStart(t: i32, i: i32, side: i32): usize {
+  return <usize>((t - 1) * 2 * maxBatch + 2 * i + side) * <usize>histLen;
+}
+
+/** kernels.ts fillHistogram: zeroes the histogram at float64 index `hb` (of hist or priv) and adds rows idx[a..z). */
+function fillHistogram(t: i32, priv: bool, hb: usize, a: i32, z: i32): void {
+  const at = (priv ? pPriv : pHist) + (hb << 3);
+  memory.fill(at, 0, (<usize>histLen) << 3);
+  histogram(at, pIdx, a, z, pBinsRow, nCols, pOffsets, pGpairS, pScratch + <usize>t * scratchStride, pWide);
+}
+
+/** hist[dst + 2k..] += priv[src + 2k..] for pairs k in [lo, hi). */
+function addPrivPairs(dst: usize, src: usize, lo: i32, hi: i32): void {
+  if (hi > lo) addPairs(pHist + ((dst + 2 * <usize>lo) << 3), pPriv + ((src + 2 * <usize>lo) << 3), hi - lo);
+}
+
+/** hist[dst + 2k..] -= hist[src + 2k..] for pairs k in [lo, hi). */
+function subHistPairs(dst: usize, src: usize, lo: i32, hi: i32): void {
+  if (hi > lo) subPairs(pHist + ((dst + 2 * <usize>lo) << 3), pHist + ((src + 2 * <usize>lo) << 3), hi - lo);
+}
+
+function leftCount(i: i32): i32 {
+  let c = 0;
+  for (let u = 0; u < nThreads; u++) c += i32At(pCntL, i * nThreads + u);
+  return c;
+}
+
+/** kernels.ts evaluateNodes: best splits of listed nodes t, t + stride, … below `nodes`. */
+function evaluateNodes(t: i32, stride: i32, nodes: i32): void {
+  const nf = ctrl(CTRL_FEATURES);
+  const out = pEvalOut + 64 * <usize>t;
+  for (let i = t; i < nodes; i += stride) {
+    const found = bestSplit(
+      pHist + ((<usize>i32At(pEvalSlot, i) * <usize>histLen) << 3),
+      pOffsets,
+      pFeatures,
+      nf,
+      f64At(pEvalG, i),
+      f64At(pEvalH, i),
+      f64At(pFparams, 2),
+      f64At(pFparams, 3),
+      f64At(pFparams, 4),
+      f64At(pFparams, 5),
+      out,
+    );
+    setI32(pBestFeature, i, found ? <i32>load<f64>(out, 8) : -1);
+    if (!found) continue;
+    setF64(pBestGain, i, load<f64>(out));
+    setI32(pBestBin, i, <i32>load<f64>(out, 16));
+    setI32(pBestDefaultLeft, i, <i32>load<f64>(out, 24));
+    setF64(pBestGL, i, load<f64>(out, 32));
+    setF64(pBestHL, i, load<f64>(out, 40));
+  }
+}
+
+/** kernels.ts root. */
+function root(t: i32): i32 {
+  const T = nThreads;
+  const slot = <usize>ctrl(CTRL_ROOT_SLOT);
+  const len = <usize>histLen;
+  fillHistogram(
+    t,
+    t > 0,
+    t == 0 ? slot * len : privStart(t, 0, 0),
+    chunkLo(0, nRows, t),
+    chunkLo(0, nRows, t + 1),
+  );
+  if (T > 1) {
+    let r = barrier(1);
+    if (r != OK) return r;
+    const pairs = histLen >> 1;
+    const lo = chunkLo(0, pairs, t);
+    const hi = chunkLo(0, pairs, t + 1);
+    for (let u = 1; u < T; u++) addPrivPairs(slot * len, privStart(u, 0, 0), lo, hi);
+    r = barrier(2);
+    if (r != OK) return r;
+  }
+  if (t != 0) return OK;
+  // every row is in one bin of feature 0, so its bins sum to the node's totals
+  let g: f64 = 0;
+  let h: f64 = 0;
+  const hb = pHist + ((slot * len) << 3);
+  const bins = 2 * (i32At(pOffsets, 1) - i32At(pOffsets, 0));
+  for (let k = 0; k < bins; k += 2) {
+    g += f64At(hb, k);
+    h += f64At(hb, k + 1);
+  }
+  setF64(pEvalG, 0, g);
+  setF64(pEvalH, 0, h);
+  setI32(pEvalSlot, 0, <i32>slot);
+  evaluateNodes(0, 1, 1);
+  return OK;
+}
+
+/** kernels.ts partitionInPlace (one thread). */
+function partitionInPlace(): void {
+  const nodes = ctrl(CTRL_NODES);
+  for (let i = 0; i < nodes; i++) {
+    const s = i32At(pNodeStart, i);
+    const e = i32At(pNodeEnd, i);
+    const col = pBinsCol + <usize>i32At(pNodeFeature, i) * <usize>nRows;
+    const nl = partition(pIdx, s, e, col, pLut + ((<usize>i) << 8), pIdx, pTmpR, 0);
+    memory.copy(pIdx + ((<usize>(s + nl)) << 2), pTmpR, (<usize>(e - s - nl)) << 2);
+    setI32(pCntL, i, nl);
+  }
+}
+
+/** kernels.ts partitionSplit. */
+function partitionSplit(t: i32): void {
+  const T = nThreads;
+  const nodes = ctrl(CTRL_NODES);
+  for (let i = 0; i < nodes; i++) {
+    const s = i32At(pNodeStart, i);
+    const e = i32At(pNodeEnd, i);
+    const a = chunkLo(s, e, t);
+    const col = pBinsCol + <usize>i32At(pNodeFeature, i) * <usize>nRows;
+    setI32(
+      pCntL,
+      i * T + t,
+      partition(pIdx, a, chunkLo(s, e, t + 1), col, pLut + ((<usize>i) << 8), pTmpL, pTmpR, a),
+    );
+  }
+}
+
+/** kernels.ts partitionCopy. */
+function partitionCopy(t: i32): void {
+  const T = nThreads;
+  const nodes = ctrl(CTRL_NODES);
+  for (let i = 0; i < nodes; i++) {
+    const s = i32At(pNodeStart, i);
+    const e = i32At(pNodeEnd, i);
+    let totalL = 0;
+    let beforeL = 0;
+    let beforeR = 0;
+    for (let u = 0; u < T; u++) {
+      const c = i32At(pCntL, i * T + u);
+      totalL += c;
+      if (u < t) {
+        beforeL += c;
+        beforeR += chunkLo(s, e, u + 1) - chunkLo(s, e, u) - c;
+      }
+    }
+    const a = chunkLo(s, e, t);
+    const z = chunkLo(s, e, t + 1);
+    const nl = i32At(pCntL, i * T + t);
+    memory.copy(pIdx + ((<usize>(s + beforeL)) << 2), pTmpL + ((<usize>a) << 2), (<usize>nl) << 2);
+    memory.copy(
+      pIdx + ((<usize>(s + totalL + beforeR)) << 2),
+      pTmpR + ((<usize>a) << 2),
+      (<usize>(z - a - nl)) << 2,
+    );
+  }
+}
+
+/** kernels.ts planLevel; returns 1 if a child is built by all threads. */
+function planLevel(): bool {
+  const T = nThreads;
+  const nodes = ctrl(CTRL_NODES);
+  let small = 0;
+  let shared = false;
+  for (let i = 0; i < nodes; i++) {
+    const mode = i32At(pNodeMode, i);
+    const a = i32At(pNodeSlotA, i);
+    const parent = i32At(pNodeParent, i);
+    const nl = leftCount(i);
+    const nr = i32At(pNodeEnd, i) - i32At(pNodeStart, i) - nl;
+    let buildL = -1;
+    let buildR = -1;
+    let sib = -1;
+    let slotL = -1;
+    let slotR = -1;
+    if (mode == 3 && parent >= 0) {
+      if (nl <= nr) {
+        buildL = slotL = a;
+        slotR = parent;
+      } else {
+        buildR = slotR = a;
+        slotL = parent;
+      }
+      sib = parent;
+    } else if (mode == 3) {
+      buildL = slotL = a;
+      buildR = slotR = i32At(pNodeSlotB, i);
+    } else if (mode == 1) {
+      buildL = slotL = a;
+    } else if (mode == 2) {
+      buildR = slotR = a;
+    }
+    setI32(pBuildL, i, buildL);
+    setI32(pBuildR, i, buildR);
+    setI32(pSib, i, sib);
+    setI32(pSlotL, i, slotL);
+    setI32(pSlotR, i, slotR);
+    for (let side = 0; side < 2; side++) {
+      const k = 2 * i + side;
+      setI32(pOwner, k, 0);
+      if ((side == 0 ? buildL : buildR) < 0) continue;
+      const rows = side == 0 ? nl : nr;
+      if (T > 1 && rows >= SHARED_CHILD_ROWS) {
+        setI32(pOwner, k, -1);
+        shared = true;
+      } else if (T > 1) {
+        // rows, then the child: the same order as kernels.ts's rows · 65536 + k
+        store<i64>(pSize + ((<usize>small) << 3), ((<i64>rows) << 16) | (<i64>k));
+        small++;
+      }
+    }
+  }
+  if (small > 0) {
+    // largest first (insertion sort: at most 2 · maxBatch distinct keys)
+    for (let j = 1; j < small; j++) {
+      const v = load<i64>(pSize + ((<usize>j) << 3));
+      let m = j - 1;
+      while (m >= 0 && load<i64>(pSize + ((<usize>m) << 3)) < v) {
+        store<i64>(pSize + ((<usize>(m + 1)) << 3), load<i64>(pSize + ((<usize>m) << 3)));
+        m--;
+      }
+      store<i64>(pSize + ((<usize>(m + 1)) << 3), v);
+    }
+    for (let u = 0; u < T; u++) store<i64>(pLoad + ((<usize>u) << 3), 0);
+    for (let j = 0; j < small; j++) {
+      const v = load<i64>(pSize + ((<usize>j) << 3));
+      const k = <i32>(v & 0xffff);
+      let owner = 0;
+      for (let u = 1; u < T; u++) {
+        if (load<i64>(pLoad + ((<usize>u) << 3)) < load<i64>(pLoad + ((<usize>owner) << 3))) owner = u;
+      }
+      setI32(pOwner, k, owner);
+      const at = pLoad + ((<usize>owner) << 3);
+      store<i64>(at, load<i64>(at) + (v >> 16) + 1);
+    }
+  }
+  const evals = ctrl(CTRL_EVALS);
+  for (let j = 0; j < evals; j++) {
+    const from = i32At(pEvalFrom, j);
+    setI32(pEvalSlot, j, (from & 1) == 0 ? i32At(pSlotL, from >> 1) : i32At(pSlotR, from >> 1));
+  }
+  return shared;
+}
+
+/** kernels.ts childHistograms. */
+function childHistograms(t: i32): void {
+  const len = <usize>histLen;
+  const nodes = ctrl(CTRL_NODES);
+  for (let i = 0; i < nodes; i++) {
+    const s = i32At(pNodeStart, i);
+    const mid = s + leftCount(i);
+    const e = i32At(pNodeEnd, i);
+    for (let side = 0; side < 2; side++) {
+      const slot = side == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
+      if (slot < 0) continue;
+      const owner = i32At(pOwner, 2 * i + side);
+      const ra = side == 0 ? s : mid;
+      const rz = side == 0 ? mid : e;
+      if (owner < 0) {
+        const hb = t == 0 ? <usize>slot * len : privStart(t, i, side);
+        fillHistogram(t, t > 0, hb, chunkLo(ra, rz, t), chunkLo(ra, rz, t + 1));
+      } else if (owner == t) {
+        fillHistogram(t, false, <usize>slot * len, ra, rz);
+        const sib = i32At(pSib, i);
+        if (sib >= 0) subHistPairs(<usize>sib * len, <usize>slot * len, 0, histLen >> 1);
+      }
+    }
+  }
+}
+
+/** kernels.ts finishShared. */
+function finishShared(t: i32): void {
+  const len = <usize>histLen;
+  const nodes = ctrl(CTRL_NODES);
+  const pairs = histLen >> 1;
+  const lo = chunkLo(0, pairs, t);
+  const hi = chunkLo(0, pairs, t + 1);
+  for (let i = 0; i < nodes; i++) {
+    for (let side = 0; side < 2; side++) {
+      const slot = side == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
+      if (slot < 0 || i32At(pOwner, 2 * i + side) >= 0) continue;
+      for (let u = 1; u < nThreads; u++) addPrivPairs(<usize>slot * len, privStart(u, i, side), lo, hi);
+      const sib = i32At(pSib, i);
+      if (sib >= 0) subHistPairs(<usize>sib * len, <usize>slot * len, lo, hi);
+    }
+  }
+}
+
+/** kernels.ts level. */
+function level(t: i32): i32 {
+  let r = OK;
+  if (nThreads == 1) partitionInPlace();
+  else {
+    partitionSplit(t);
+    r = barrier(1);
+    if (r != OK) return r;
+    partitionCopy(t);
+  }
+  const shared = planLevel();
+  r = barrier(2);
+  if (r != OK) return r;
+  childHistograms(t);
+  r = barrier(3);
+  if (r != OK) return r;
+  if (shared) {
+    finishShared(t);
+    r = barrier(4);
+    if (r != OK) return r;
+  }
+  evaluateNodes(t, nThreads, ctrl(CTRL_EVALS));
+  return OK;
+}
+
+/** kernels.ts scatter: the leaves' values into delta for this thread's share of positions. */
+function scatter(t: i32): void {
+  const leaves = ctrl(CTRL_LEAVES);
+  const a = chunkLo(0, nRows, t);
+  const z = chunkLo(0, nRows, t + 1);
+  let lo = 0;
+  let hi = leaves - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (i32At(pLeafEnd, mid) <= a) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let j = lo; j < leaves && i32At(pLeafStart, j) < z; j++) {
+    const v = f64At(pLeafValue, j);
+    const s = max(a, i32At(pLeafStart, j));
+    const e = min(z, i32At(pLeafEnd, j));
+    const f = i32At(pLeafFeature, j);
+    if (f < 0) fillLeaf(pDelta, pIdx, s, e, v);
+    else {
+      const col = pBinsCol + <usize>f * <usize>nRows;
+      fillSplit(
+        pDelta,
+        pIdx,
+        s,
+        e,
+        col,
+        i32At(pLeafBin, j),
+        i32At(pLeafDefaultLeft, j),
+        v,
+        f64At(pLeafValueR, j),
+      );
+    }
+  }
+}
+
+/** kernels.ts update: margins and gradient pairs of this thread's rows, then the identity row index. */
+function updateShare(t: i32): void {
+  const a = chunkLo(0, nRows, t);
+  const z = chunkLo(0, nRows, t + 1);
+  const scale = f64At(pFparams, 1);
+  update(a, z, pMargin, pDelta, pY, pGpair, <f32>f64At(pFparams, 0), scale, 1 / scale);
+  iota(pIdx, a, z);
+}
+
+/**
+ * This thread's share of op `op` (after opsInit): 0 when done, 1 when another thread failed, 2 when
+ * a barrier timed out, -1 for an op that runs in TS.
+ */
+export function runOp(op: i32): i32 {
+  if (op == OP_ROOT) return root(me);
+  if (op == OP_LEVEL) return level(me);
+  if (op == OP_LEAVES) {
+    scatter(me);
+    const r = barrier(1);
+    if (r != OK) return r;
+    updateShare(me);
+    return OK;
+  }
+  if (op == OP_UPDATE) {
+    updateShare(me);
+    return OK;
+  }
+  return -1;
 }
