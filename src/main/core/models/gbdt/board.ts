@@ -108,6 +108,7 @@ function sizes(s: BoardSpec): [string, number][] {
     ['ctrl', 4 * CTRL_LEN],
     ['ctx', 4 * OPS_CONTEXT.length],
     ['plan', T * planStride(s)],
+    ['grow', growLayout(s).bytes],
     ['scratch', T * scratchBytes(s.cols)],
     ['binBuf', s.wasm ? T * BIN_BLOCK_ROWS * 4 * s.cols : 0],
     ['cutsPadded', 4 * 256 * s.cols],
@@ -183,6 +184,45 @@ const OPS_CONTEXT = [
 function planStride(s: BoardSpec): number {
   const bytes = 16 * s.maxBatch + 8 * s.threads + 4 * 5 * s.maxBatch + 4 * 4 * s.maxBatch;
   return Math.ceil(bytes / ARRAY_ALIGN) * ARRAY_ALIGN;
+}
+
+/** Trees of up to this many leaves grow in wasm (assembly/kernels.ts growTree); larger ones in TS. */
+const WASM_GROW_MAX_LEAVES = 1 << 16;
+
+/**
+ * The wasm tree growth's region (assembly/kernels.ts growInit lays it out the same way) for trees of
+ * up to `nodes` nodes: the offsets of the node arrays the coordinator reads back, and its size (0
+ * without wasm kernels or for very large trees, which grow in TS).
+ */
+export function growLayout(s: BoardSpec): {
+  nodes: number;
+  bytes: number;
+  gain: number;
+  cover: number;
+  threshold: number;
+  weight: number;
+  value: number;
+  feature: number;
+  bin: number;
+  defaultLeft: number;
+  left: number;
+} {
+  const N = 2 * s.maxLeaves;
+  const B = s.maxBatch;
+  const used = s.wasm && s.maxLeaves <= WASM_GROW_MAX_LEAVES;
+  return {
+    nodes: N,
+    bytes: used ? 128 * N + 144 * B + 4 * s.slots : 0,
+    gain: 0,
+    cover: 8 * N,
+    threshold: 56 * N + 72 * B,
+    weight: 60 * N + 72 * B,
+    value: 64 * N + 72 * B,
+    feature: 68 * N + 72 * B,
+    bin: 72 * N + 72 * B,
+    defaultLeft: 76 * N + 72 * B,
+    left: 80 * N + 72 * B,
+  };
 }
 
 /** Rows binned per wasm call: the training matrix is outside the board's memory, so blocks are copied in. */

@@ -3,17 +3,25 @@
  * first). Children's histograms come from building the child with fewer rows and subtracting it
  * from the parent. After growing, the leaf values are added to the training margins (Update op),
  * which also refreshes the gradients.
+ *
+ * With the wasm kernels the whole tree grows in wasm (assembly/kernels.ts growTree: the same nodes in
+ * the same order, the ops published from there), and this reads the nodes back; growInTs is the same
+ * growth in TS, for the TS kernels and for trees too large for the wasm region.
  */
 import type { BinCuts } from './binning';
 import {
+  CTRL_DONE,
   CTRL_EVALS,
   CTRL_FEATURES,
   CTRL_LEAVES,
   CTRL_NODES,
   CTRL_ROOT_SLOT,
+  growLayout,
   OP_LEAVES,
   OP_LEVEL,
   OP_ROOT,
+  reportFailure,
+  waitForChange,
 } from './board';
 import type { Executor } from './executor';
 import { leftCount } from './kernels';
@@ -65,9 +73,20 @@ interface Pending {
   split: Split;
 }
 
+/** growTree's failures (assembly/kernels.ts), by code. */
+const GROW_FAILURES: Record<number, string> = {
+  [-1]: 'GBDT: another thread failed',
+  [-2]: 'GBDT: a thread did not reach a barrier within 30 s',
+  [-3]: 'GBDT: out of histogram slots',
+  [-4]: 'GBDT worker did not answer within 30 s',
+  [-5]: 'A GBDT worker failed (see its stderr)',
+};
+
 export class TreeGrower {
   private readonly freeSlots: number[] = [];
   private readonly reserve: number;
+  /** The tree grows in wasm (with the wasm kernels, for trees that fit growLayout's region). */
+  private readonly inWasm: boolean;
 
   constructor(
     private readonly exec: Executor,
@@ -77,10 +96,70 @@ export class TreeGrower {
     const b = exec.board;
     for (let s = b.spec.slots - 1; s >= 0; s--) this.freeSlots.push(s);
     this.reserve = 2 * b.spec.maxBatch;
+    const layout = growLayout(b.spec);
+    this.inWasm = b.wasm !== null && layout.bytes > 0;
+    if (b.wasm && this.inWasm) {
+      const { split } = cfg;
+      b.wasm.growInit(
+        b.ptr.grow,
+        layout.nodes,
+        b.spec.slots,
+        b.ptr.cutsPadded,
+        split.lambda,
+        split.alpha,
+        split.minChildWeight,
+        cfg.learningRate,
+        cfg.maxDepth,
+        cfg.maxLeaves,
+      );
+    }
   }
 
   /** Grows a tree on all rows (subsampled rows carry zero gradients) and updates the margins. */
   grow(features: Int32Array): TreeNodes {
+    return this.inWasm ? this.growInWasm(features) : this.growInTs(features);
+  }
+
+  /** grow in wasm (assembly/kernels.ts growTree, the same tree as growInTs), read back into TreeNodes. */
+  private growInWasm(features: Int32Array): TreeNodes {
+    const b = this.exec.board;
+    b.features.set(features);
+    b.ctrl[CTRL_FEATURES] = features.length;
+    let count: number;
+    try {
+      count = b.wasm!.growTree();
+    } catch (e) {
+      // a fault in this thread's share: the others must not wait for it at a barrier
+      if (b.spec.threads > 1) {
+        reportFailure(b.ctrl);
+        for (let done = Atomics.load(b.ctrl, CTRL_DONE); done < b.spec.threads - 1;) {
+          if (!waitForChange(b.ctrl, CTRL_DONE, done, 30_000)) break;
+          done = Atomics.load(b.ctrl, CTRL_DONE);
+        }
+      }
+      throw e;
+    }
+    if (count < 0) throw new Error(GROW_FAILURES[count] ?? `GBDT: tree growth failed (${count})`);
+    const L = growLayout(b.spec);
+    const buf = b.memory.buffer;
+    const at = b.ptr.grow;
+    const f64 = (o: number): number[] => Array.from(new Float64Array(buf, at + o, count));
+    const f32 = (o: number): number[] => Array.from(new Float32Array(buf, at + o, count));
+    const i32 = (o: number): number[] => Array.from(new Int32Array(buf, at + o, count));
+    return {
+      feature: i32(L.feature),
+      threshold: f32(L.threshold),
+      bin: i32(L.bin),
+      defaultLeft: i32(L.defaultLeft).map((d) => d === 1),
+      left: i32(L.left),
+      value: f32(L.value),
+      weight: f32(L.weight),
+      gain: f64(L.gain),
+      cover: f64(L.cover),
+    };
+  }
+
+  private growInTs(features: Int32Array): TreeNodes {
     const b = this.exec.board;
     const n = b.spec.rows;
     const tree: TreeNodes = {

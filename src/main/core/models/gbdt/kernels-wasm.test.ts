@@ -18,6 +18,7 @@ import {
 } from './board';
 import { BINNING_SAMPLE_ROWS, binOf, computeCuts, featureCuts, padCuts } from './binning';
 import { buildHistogram, runOp } from './kernels';
+import { histogramMemory } from './train';
 import { packForest } from './forest';
 import { deserializeGbdt } from './serialize';
 import { wasmAddMargins, wasmAddMarginsParallel } from './wasm-predict';
@@ -66,6 +67,31 @@ describe('wasm kernels', () => {
       const wasm = new GbdtClassifier(params);
       await wasm.fit(train.X, train.y, { valid });
       expect(wasm.toJSON().trees).toEqual(ts.toJSON().trees);
+    }
+  });
+
+  it('scarce histogram slots (released and rebuilt) change no model, grown in wasm or in TS', async () => {
+    const configs = [
+      { n_estimators: 4, max_depth: 8, n_threads: 2 },
+      { n_estimators: 4, max_depth: 0, max_leaves: 24, n_threads: 2 },
+    ];
+    for (const params of configs) {
+      const ample = new GbdtClassifier(params);
+      await ample.fit(train.X, train.y);
+      const capBytes = histogramMemory.capBytes;
+      histogramMemory.capBytes = 1; // the fewest slots a fit can run with
+      try {
+        setGbdtKernels('ts');
+        const ts = new GbdtClassifier(params);
+        await ts.fit(train.X, train.y);
+        setGbdtKernels('auto');
+        const wasm = new GbdtClassifier(params);
+        await wasm.fit(train.X, train.y);
+        expect(wasm.toJSON().trees).toEqual(ample.toJSON().trees);
+        expect(ts.toJSON().trees).toEqual(ample.toJSON().trees);
+      } finally {
+        histogramMemory.capBytes = capBytes;
+      }
     }
   });
 

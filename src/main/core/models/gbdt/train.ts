@@ -30,8 +30,12 @@ export interface TrainResult {
   bestIteration: number;
 }
 
-/** Histogram memory above which frontier nodes stop keeping their histogram (they are rebuilt). */
-const HIST_MEMORY_CAP = 512 * 1024 * 1024;
+/**
+ * Histogram memory above which frontier nodes stop keeping their histogram (they are rebuilt). An
+ * object, not a constant, so that a test can make histogram slots scarce: the model does not depend
+ * on it (sums are exact).
+ */
+export const histogramMemory = { capBytes: 512 * 1024 * 1024 };
 const DEPTHWISE_BATCH = 32;
 
 export function validateData(X: DenseMatrix, y?: Labels): void {
@@ -56,7 +60,7 @@ function boardSpec(p: GbdtParams, rows: number, cols: number, cuts: BinCuts): Bo
   const frontier = leafWise ? p.max_leaves : Math.min(2 ** Math.max(0, depthCap - 1), Math.ceil(rows / 2));
   const histLen = 2 * cuts.offsets[cols];
   const reserve = 2 * maxBatch;
-  const cap = Math.floor(HIST_MEMORY_CAP / (8 * histLen));
+  const cap = Math.floor(histogramMemory.capBytes / (8 * histLen));
   const slots = Math.max(reserve + 1, Math.min(frontier + reserve + 1, cap));
   return {
     rows,

@@ -97,6 +97,21 @@ export interface WasmKernels {
    * done, 1 another thread failed, 2 a barrier timed out, -1 an op the TS code runs.
    */
   runOp(op: number): number;
+  /** Sets up the tree growth of one fit on thread 0 (board.ts growLayout's region; see the AssemblyScript source). */
+  growInit(
+    region: number,
+    nodeCap: number,
+    slots: number,
+    cuts: number,
+    lambda: number,
+    alpha: number,
+    mcw: number,
+    rate: number,
+    maxDepth: number,
+    maxLeaves: number,
+  ): void;
+  /** grow.ts TreeGrower.grow in wasm: the tree's node count, or a negative failure code. */
+  growTree(): number;
   predict(
     roots: number,
     depths: number,

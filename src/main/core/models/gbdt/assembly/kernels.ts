@@ -1289,3 +1289,514 @@ export function runOp(op: i32): i32 {
   }
   return -1;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Tree growth (the coordinator, thread 0): grow.ts TreeGrower.grow in wasm, publishing the ops to the
+// other threads as executor.ts ThreadPoolExecutor.run does. The same nodes, in the same order, with
+// the same values; the region's layout is board.ts growLayout's.
+
+const CTRL_SEQ: i32 = 0;
+const CTRL_OP: i32 = 1;
+const CTRL_DONE: i32 = 2;
+/** growTree's failures (negative): runOp's, then out of slots, a worker that never answered or failed. */
+const GROW_OUT_OF_SLOTS: i32 = -3;
+const GROW_NO_ANSWER: i32 = -4;
+const GROW_WORKER_FAILED: i32 = -5;
+
+let gLambda: f64 = 0;
+let gAlpha: f64 = 0;
+let gMcw: f64 = 0;
+let gRate: f64 = 0;
+let gMaxDepth: i32 = 0;
+let gMaxLeaves: i32 = 0;
+let gCuts: usize = 0;
+let gSlots: i32 = 0;
+let gReserve: i32 = 0;
+let gFree: i32 = 0;
+let nNodes: i32 = 0;
+let nPending: i32 = 0;
+// node arrays (capacity nodeCap), pending nodes (capacity nodeCap), a level's children, the batch,
+// the free slots and the leaves' order
+let tGain: usize = 0;
+let tCover: usize = 0;
+let tThreshold: usize = 0;
+let tWeight: usize = 0;
+let tValue: usize = 0;
+let tFeature: usize = 0;
+let tBin: usize = 0;
+let tDefaultLeft: usize = 0;
+let tLeft: usize = 0;
+let segStart: usize = 0;
+let segEnd: usize = 0;
+let qGain: usize = 0;
+let qGL: usize = 0;
+let qHL: usize = 0;
+let qGR: usize = 0;
+let qHR: usize = 0;
+let qNode: usize = 0;
+let qStart: usize = 0;
+let qEnd: usize = 0;
+let qDepth: usize = 0;
+let qSlot: usize = 0;
+let qFeature: usize = 0;
+let qBin: usize = 0;
+let qDefaultLeft: usize = 0;
+let bGain: usize = 0;
+let bGL: usize = 0;
+let bHL: usize = 0;
+let bGR: usize = 0;
+let bHR: usize = 0;
+let bNode: usize = 0;
+let bStart: usize = 0;
+let bEnd: usize = 0;
+let bDepth: usize = 0;
+let bSlot: usize = 0;
+let bFeature: usize = 0;
+let bBin: usize = 0;
+let bDefaultLeft: usize = 0;
+let mG: usize = 0;
+let mH: usize = 0;
+let mNode: usize = 0;
+let mStart: usize = 0;
+let mEnd: usize = 0;
+let mDepth: usize = 0;
+let mSlot: usize = 0;
+let freeSlots: usize = 0;
+let leafOrder: usize = 0;
+
+/**
+ * Sets up the tree growth of one fit (after opsInit, thread 0): the region at `region` for trees of up
+ * to `nodeCap` nodes (board.ts growLayout), all `slots` histogram slots free.
+ */
+export function growInit(
+  region: usize,
+  nodeCap: i32,
+  slots: i32,
+  cuts: usize,
+  lambda: f64,
+  alpha: f64,
+  mcw: f64,
+  rate: f64,
+  maxDepth: i32,
+  maxLeaves: i32,
+): void {
+  gLambda = lambda;
+  gAlpha = alpha;
+  gMcw = mcw;
+  gRate = rate;
+  gMaxDepth = maxDepth;
+  gMaxLeaves = maxLeaves;
+  gCuts = cuts;
+  gSlots = slots;
+  gReserve = 2 * maxBatch;
+  const N = <usize>nodeCap;
+  const B = <usize>maxBatch;
+  let at = region;
+  tGain = at;
+  tCover = at += 8 * N;
+  qGain = at += 8 * N;
+  qGL = at += 8 * N;
+  qHL = at += 8 * N;
+  qGR = at += 8 * N;
+  qHR = at += 8 * N;
+  bGain = at += 8 * N;
+  bGL = at += 8 * B;
+  bHL = at += 8 * B;
+  bGR = at += 8 * B;
+  bHR = at += 8 * B;
+  mG = at += 8 * B;
+  mH = at += 16 * B;
+  tThreshold = at += 16 * B;
+  tWeight = at += 4 * N;
+  tValue = at += 4 * N;
+  tFeature = at += 4 * N;
+  tBin = at += 4 * N;
+  tDefaultLeft = at += 4 * N;
+  tLeft = at += 4 * N;
+  segStart = at += 4 * N;
+  segEnd = at += 4 * N;
+  qNode = at += 4 * N;
+  qStart = at += 4 * N;
+  qEnd = at += 4 * N;
+  qDepth = at += 4 * N;
+  qSlot = at += 4 * N;
+  qFeature = at += 4 * N;
+  qBin = at += 4 * N;
+  qDefaultLeft = at += 4 * N;
+  bNode = at += 4 * N;
+  bStart = at += 4 * B;
+  bEnd = at += 4 * B;
+  bDepth = at += 4 * B;
+  bSlot = at += 4 * B;
+  bFeature = at += 4 * B;
+  bBin = at += 4 * B;
+  bDefaultLeft = at += 4 * B;
+  mNode = at += 4 * B;
+  mStart = at += 8 * B;
+  mEnd = at += 8 * B;
+  mDepth = at += 8 * B;
+  mSlot = at += 8 * B;
+  freeSlots = at += 8 * B;
+  leafOrder = at + 4 * <usize>slots;
+  gFree = 0;
+  for (let s = slots - 1; s >= 0; s--) setI32(freeSlots, gFree++, s);
+}
+
+function takeSlot(): i32 {
+  return gFree > 0 ? i32At(freeSlots, --gFree) : -1;
+}
+
+function releaseSlot(slot: i32): void {
+  if (slot >= 0) setI32(freeSlots, gFree++, slot);
+}
+
+/** split.ts leafWeight. */
+function leafWeight(g: f64, h: f64): f64 {
+  if (h < gMcw || h <= 0) return 0;
+  const t = g > gAlpha ? g - gAlpha : g < -gAlpha ? g + gAlpha : 0;
+  return -t / (h + gLambda);
+}
+
+/** grow.ts addNode: a new leaf with sums g, h; returns its index. */
+function addNode(g: f64, h: f64): i32 {
+  const w = leafWeight(g, h);
+  const i = nNodes++;
+  setI32(tFeature, i, -1);
+  store<f32>(tThreshold + ((<usize>i) << 2), 0);
+  setI32(tBin, i, 0);
+  setI32(tDefaultLeft, i, 0);
+  setI32(tLeft, i, -1);
+  store<f32>(tWeight + ((<usize>i) << 2), <f32>w);
+  store<f32>(tValue + ((<usize>i) << 2), <f32>(w * gRate));
+  setF64(tGain, i, 0);
+  setF64(tCover, i, h);
+  return i;
+}
+
+/** grow.ts canSplit. */
+function canSplit(depth: i32, h: f64): bool {
+  if (gMaxDepth > 0 && depth >= gMaxDepth) return false;
+  return h >= 2 * gMcw && h > 0;
+}
+
+/** grow.ts split for batch entry j: the node becomes a split with two new leaves; returns the left one. */
+function splitNode(j: i32): i32 {
+  const l = addNode(f64At(bGL, j), f64At(bHL, j));
+  addNode(f64At(bGR, j), f64At(bHR, j));
+  const nd = i32At(bNode, j);
+  const f = i32At(bFeature, j);
+  const bin = i32At(bBin, j);
+  setI32(tFeature, nd, f);
+  setI32(tBin, nd, bin);
+  store<f32>(tThreshold + ((<usize>nd) << 2), load<f32>(gCuts + ((<usize>(f * 256 + bin - 1)) << 2)));
+  setI32(tDefaultLeft, nd, i32At(bDefaultLeft, j));
+  setI32(tLeft, nd, l);
+  store<f32>(tValue + ((<usize>nd) << 2), 0);
+  setF64(tGain, nd, f64At(bGain, j));
+  return l;
+}
+
+/**
+ * grow.ts collect: the `m` nodes just evaluated (answers at the same index of the best* arrays) join
+ * the pending nodes, those without a split are dropped and their slots released.
+ */
+function collect(m: i32): void {
+  for (let i = 0; i < m; i++) {
+    const slot = i32At(mSlot, i);
+    if (i32At(pBestFeature, i) < 0) {
+      releaseSlot(slot);
+      continue;
+    }
+    const gl = f64At(pBestGL, i);
+    const hl = f64At(pBestHL, i);
+    let keep = slot;
+    if (gFree < gReserve) {
+      releaseSlot(slot);
+      keep = -1;
+    }
+    const q = nPending++;
+    setI32(qNode, q, i32At(mNode, i));
+    setI32(qStart, q, i32At(mStart, i));
+    setI32(qEnd, q, i32At(mEnd, i));
+    setI32(qDepth, q, i32At(mDepth, i));
+    setI32(qSlot, q, keep);
+    setI32(qFeature, q, i32At(pBestFeature, i));
+    setI32(qBin, q, i32At(pBestBin, i));
+    setI32(qDefaultLeft, q, i32At(pBestDefaultLeft, i) == 1 ? 1 : 0);
+    setF64(qGain, q, f64At(pBestGain, i));
+    setF64(qGL, q, gl);
+    setF64(qHL, q, hl);
+    setF64(qGR, q, f64At(mG, i) - gl);
+    setF64(qHR, q, f64At(mH, i) - hl);
+  }
+}
+
+/** Moves pending entry q to batch entry j. */
+function toBatch(q: i32, j: i32): void {
+  setI32(bNode, j, i32At(qNode, q));
+  setI32(bStart, j, i32At(qStart, q));
+  setI32(bEnd, j, i32At(qEnd, q));
+  setI32(bDepth, j, i32At(qDepth, q));
+  setI32(bSlot, j, i32At(qSlot, q));
+  setI32(bFeature, j, i32At(qFeature, q));
+  setI32(bBin, j, i32At(qBin, q));
+  setI32(bDefaultLeft, j, i32At(qDefaultLeft, q));
+  setF64(bGain, j, f64At(qGain, q));
+  setF64(bGL, j, f64At(qGL, q));
+  setF64(bHL, j, f64At(qHL, q));
+  setF64(bGR, j, f64At(qGR, q));
+  setF64(bHR, j, f64At(qHR, q));
+}
+
+/** Removes pending entries [from, from + k), keeping the order of the others. */
+function dropPending(from: i32, k: i32): void {
+  const rest = nPending - from - k;
+  if (rest > 0) {
+    const a = <usize>from;
+    const b = <usize>(from + k);
+    const r = <usize>rest;
+    memory.copy(qGain + (a << 3), qGain + (b << 3), r << 3);
+    memory.copy(qGL + (a << 3), qGL + (b << 3), r << 3);
+    memory.copy(qHL + (a << 3), qHL + (b << 3), r << 3);
+    memory.copy(qGR + (a << 3), qGR + (b << 3), r << 3);
+    memory.copy(qHR + (a << 3), qHR + (b << 3), r << 3);
+    memory.copy(qNode + (a << 2), qNode + (b << 2), r << 2);
+    memory.copy(qStart + (a << 2), qStart + (b << 2), r << 2);
+    memory.copy(qEnd + (a << 2), qEnd + (b << 2), r << 2);
+    memory.copy(qDepth + (a << 2), qDepth + (b << 2), r << 2);
+    memory.copy(qSlot + (a << 2), qSlot + (b << 2), r << 2);
+    memory.copy(qFeature + (a << 2), qFeature + (b << 2), r << 2);
+    memory.copy(qBin + (a << 2), qBin + (b << 2), r << 2);
+    memory.copy(qDefaultLeft + (a << 2), qDefaultLeft + (b << 2), r << 2);
+  }
+  nPending -= k;
+}
+
+/** reportFailure in board.ts: marks the op failed and wakes threads waiting at a barrier. */
+function reportFailure(): void {
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_ERROR) << 2), 1);
+  const bar = pCtrl + ((<usize>CTRL_BAR) << 2);
+  atomic.add<i32>(bar, 1 << 20);
+  notify(bar);
+}
+
+/** executor.ts ThreadPoolExecutor.run from wasm: publishes `op`, runs this thread's share, waits for the others. */
+function publish(op: i32): i32 {
+  if (nThreads == 1) return runOp(op);
+  store<i32>(pCtrl + ((<usize>CTRL_OP) << 2), op);
+  const done = pCtrl + ((<usize>CTRL_DONE) << 2);
+  atomic.store<i32>(done, 0);
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_BAR) << 2), 0);
+  const seq = pCtrl + ((<usize>CTRL_SEQ) << 2);
+  atomic.add<i32>(seq, 1);
+  notify(seq);
+  const r = runOp(op);
+  if (r != OK) reportFailure();
+  for (;;) {
+    const d = atomic.load<i32>(done);
+    if (d >= nThreads - 1) break;
+    if (!waitForChange(done, d)) return GROW_NO_ANSWER;
+  }
+  if (r != OK) return -r;
+  return ctrl(CTRL_ERROR) != 0 ? GROW_WORKER_FAILED : OK;
+}
+
+/** grow.ts expand: splits the k batch nodes (one OP_LEVEL); their children that may split join the pending nodes. */
+function expand(k: i32): i32 {
+  let none = true;
+  for (let j = 0; j < k; j++) {
+    const d = i32At(bDepth, j) + 1;
+    if (canSplit(d, f64At(bHL, j)) || canSplit(d, f64At(bHR, j))) {
+      none = false;
+      break;
+    }
+  }
+  if (none) {
+    // typically the last level: the rows need not be partitioned, OP_LEAVES sends each to its leaf
+    for (let j = 0; j < k; j++) {
+      releaseSlot(i32At(bSlot, j));
+      const l = splitNode(j);
+      setI32(segStart, l, -1);
+      setI32(segStart, l + 1, -1);
+      setI32(segEnd, l, -1);
+      setI32(segEnd, l + 1, -1);
+    }
+    return OK;
+  }
+  let evals = 0;
+  for (let i = 0; i < k; i++) {
+    setI32(pNodeStart, i, i32At(bStart, i));
+    setI32(pNodeEnd, i, i32At(bEnd, i));
+    setI32(pNodeFeature, i, i32At(bFeature, i));
+    const lb = pLut + ((<usize>i) << 8);
+    const bin = <usize>i32At(bBin, i);
+    store<u8>(lb, <u8>i32At(bDefaultLeft, i));
+    memory.fill(lb + 1, 1, bin);
+    memory.fill(lb + 1 + bin, 0, 255 - bin);
+    const depth = i32At(bDepth, i) + 1;
+    const hl = f64At(bHL, i);
+    const hr = f64At(bHR, i);
+    const lOk = canSplit(depth, hl);
+    const rOk = canSplit(depth, hr);
+    const own = i32At(bSlot, i);
+    let slotA = -1;
+    let slotB = -1;
+    let parent = -1;
+    if (lOk && rOk) {
+      slotA = takeSlot();
+      if (slotA < 0) return GROW_OUT_OF_SLOTS;
+      if (own >= 0) parent = own;
+      else {
+        slotB = takeSlot();
+        if (slotB < 0) return GROW_OUT_OF_SLOTS;
+      }
+    } else if (lOk || rOk) {
+      slotA = own >= 0 ? own : takeSlot();
+      if (slotA < 0) return GROW_OUT_OF_SLOTS;
+    } else {
+      releaseSlot(own);
+    }
+    setI32(pNodeMode, i, (lOk ? 1 : 0) | (rOk ? 2 : 0));
+    setI32(pNodeSlotA, i, slotA);
+    setI32(pNodeSlotB, i, slotB);
+    setI32(pNodeParent, i, parent);
+    if (lOk) {
+      setI32(pEvalFrom, evals, 2 * i);
+      setF64(pEvalG, evals, f64At(bGL, i));
+      setF64(pEvalH, evals, hl);
+      evals++;
+    }
+    if (rOk) {
+      setI32(pEvalFrom, evals, 2 * i + 1);
+      setF64(pEvalG, evals, f64At(bGR, i));
+      setF64(pEvalH, evals, hr);
+      evals++;
+    }
+  }
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_NODES) << 2), k);
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_EVALS) << 2), evals);
+  const r = publish(OP_LEVEL);
+  if (r != OK) return r;
+  let m = 0;
+  for (let i = 0; i < k; i++) {
+    const s = i32At(bStart, i);
+    const e = i32At(bEnd, i);
+    const mid = s + leftCount(i);
+    const l = splitNode(i);
+    setI32(segStart, l, s);
+    setI32(segEnd, l, mid);
+    setI32(segStart, l + 1, mid);
+    setI32(segEnd, l + 1, e);
+    const depth = i32At(bDepth, i) + 1;
+    const mode = i32At(pNodeMode, i);
+    if (mode & 1) {
+      setI32(mNode, m, l);
+      setI32(mStart, m, s);
+      setI32(mEnd, m, mid);
+      setI32(mDepth, m, depth);
+      setI32(mSlot, m, i32At(pSlotL, i));
+      setF64(mG, m, f64At(bGL, i));
+      setF64(mH, m, f64At(bHL, i));
+      m++;
+    }
+    if (mode & 2) {
+      setI32(mNode, m, l + 1);
+      setI32(mStart, m, mid);
+      setI32(mEnd, m, e);
+      setI32(mDepth, m, depth);
+      setI32(mSlot, m, i32At(pSlotR, i));
+      setF64(mG, m, f64At(bGR, i));
+      setF64(mH, m, f64At(bHR, i));
+      m++;
+    }
+  }
+  collect(m);
+  return OK;
+}
+
+/**
+ * grow.ts TreeGrower.grow: grows one tree over the features listed on the board and updates the
+ * margins (OP_LEAVES). Returns the tree's node count, or a negative failure (see GROW_*, and -1, -2
+ * as runOp's 1, 2).
+ */
+export function growTree(): i32 {
+  nNodes = 0;
+  nPending = 0;
+  const rootSlot = takeSlot();
+  if (rootSlot < 0) return GROW_OUT_OF_SLOTS;
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_ROOT_SLOT) << 2), rootSlot);
+  let r = publish(OP_ROOT);
+  if (r != OK) return r;
+  const g = f64At(pEvalG, 0);
+  const h = f64At(pEvalH, 0);
+  addNode(g, h);
+  setI32(segStart, 0, 0);
+  setI32(segEnd, 0, nRows);
+  setI32(mNode, 0, 0);
+  setI32(mStart, 0, 0);
+  setI32(mEnd, 0, nRows);
+  setI32(mDepth, 0, 0);
+  setI32(mSlot, 0, rootSlot);
+  setF64(mG, 0, g);
+  setF64(mH, 0, h);
+  collect(1);
+  let leaves = 1;
+  const leafWise = gMaxLeaves > 0;
+  while (nPending > 0) {
+    let k = 1;
+    if (leafWise) {
+      if (leaves >= gMaxLeaves) break;
+      let bi = 0;
+      for (let q = 1; q < nPending; q++) if (f64At(qGain, q) > f64At(qGain, bi)) bi = q;
+      toBatch(bi, 0);
+      dropPending(bi, 1);
+    } else {
+      k = min(maxBatch, nPending);
+      for (let j = 0; j < k; j++) toBatch(j, j);
+      dropPending(0, k);
+    }
+    r = expand(k);
+    if (r != OK) return r;
+    leaves += k;
+  }
+  for (let q = 0; q < nPending; q++) releaseSlot(i32At(qSlot, q));
+  nPending = 0;
+
+  // the leaves' segments in position order: a leaf, or a last split whose two leaves OP_LEAVES tells
+  // apart itself (its rows were never partitioned); insertion sort by start keeps ties in node order
+  let nl = 0;
+  for (let i = 0; i < nNodes; i++) {
+    const s = i32At(segStart, i);
+    if (s < 0) continue;
+    const f = i32At(tFeature, i);
+    if (f >= 0 && i32At(segStart, i32At(tLeft, i)) >= 0) continue;
+    let p = nl - 1;
+    while (p >= 0 && i32At(segStart, i32At(leafOrder, p)) > s) {
+      setI32(leafOrder, p + 1, i32At(leafOrder, p));
+      p--;
+    }
+    setI32(leafOrder, p + 1, i);
+    nl++;
+  }
+  for (let j = 0; j < nl; j++) {
+    const i = i32At(leafOrder, j);
+    setI32(pLeafStart, j, i32At(segStart, i));
+    setI32(pLeafEnd, j, i32At(segEnd, i));
+    const f = i32At(tFeature, i);
+    if (f < 0) {
+      setI32(pLeafFeature, j, -1);
+      setF64(pLeafValue, j, <f64>load<f32>(tValue + ((<usize>i) << 2)));
+    } else {
+      const l = i32At(tLeft, i);
+      setI32(pLeafFeature, j, f);
+      setI32(pLeafBin, j, i32At(tBin, i));
+      setI32(pLeafDefaultLeft, j, i32At(tDefaultLeft, i));
+      setF64(pLeafValue, j, <f64>load<f32>(tValue + ((<usize>l) << 2)));
+      setF64(pLeafValueR, j, <f64>load<f32>(tValue + ((<usize>(l + 1)) << 2)));
+    }
+  }
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_LEAVES) << 2), nl);
+  r = publish(OP_LEAVES);
+  if (r != OK) return r;
+  return nNodes;
+}
