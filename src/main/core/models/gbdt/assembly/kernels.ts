@@ -1310,7 +1310,6 @@ let gRate: f64 = 0;
 let gMaxDepth: i32 = 0;
 let gMaxLeaves: i32 = 0;
 let gCuts: usize = 0;
-let gSlots: i32 = 0;
 let gReserve: i32 = 0;
 let gFree: i32 = 0;
 let nNodes: i32 = 0;
@@ -1387,7 +1386,6 @@ export function growInit(
   gMaxDepth = maxDepth;
   gMaxLeaves = maxLeaves;
   gCuts = cuts;
-  gSlots = slots;
   gReserve = 2 * maxBatch;
   const N = <usize>nodeCap;
   const B = <usize>maxBatch;
