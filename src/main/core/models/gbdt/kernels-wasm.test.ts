@@ -19,6 +19,7 @@ import {
 import { BINNING_SAMPLE_ROWS, binOf, computeCuts, featureCuts, padCuts } from './binning';
 import { buildHistogram, runOp } from './kernels';
 import { histogramMemory } from './train';
+import { TreeGrower } from './grow';
 import { packForest } from './forest';
 import { deserializeGbdt } from './serialize';
 import { wasmAddMargins, wasmAddMarginsParallel } from './wasm-predict';
@@ -317,6 +318,36 @@ describe('ops in wasm: the barrier between two threads', () => {
     runOp(board, OP_LEAVES, 0);
     expect(await t1.result).toBe('');
     expect(Atomics.load(board.ctrl, CTRL_BAR)).toBe(2);
+  });
+
+  it('a tree growing in wasm fails with an error, not a hang, when the other thread fails its op', async () => {
+    const board = new Board(spec, allocateMemory(spec), 0);
+    board.offsets.set([0, 4, 8]); // 8 bins: histLen 16
+    const worker = startWorker(import.meta.url, './fixtures/failing-thread', 'failing-thread', {
+      workerData: { ctrl: board.memory.buffer, offset: board.ctrl.byteOffset },
+    });
+    const messages: string[] = [];
+    const failed = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: string) => {
+        messages.push(m);
+        if (m === 'failed') resolve();
+      });
+      worker.once('error', reject);
+    });
+    await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    const exec = { board, run: () => {}, close: async () => {} };
+    const cuts = { cuts: [new Float32Array(3), new Float32Array(3)], offsets: new Int32Array([0, 4, 8]) };
+    const split = { lambda: 1, alpha: 0, gamma: 0, minChildWeight: 1 };
+    const grower = new TreeGrower(exec, cuts as never, {
+      maxDepth: 2,
+      maxLeaves: 0,
+      learningRate: 0.3,
+      split,
+    });
+    expect(() => grower.grow(new Int32Array([0, 1]))).toThrow(/another thread failed|A GBDT worker failed/);
+    await failed;
+    await worker.terminate();
+    expect(messages).toEqual(['started', 'failed']);
   });
 
   it('a thread waiting at the barrier fails when the other reports a failure instead of arriving', async () => {
