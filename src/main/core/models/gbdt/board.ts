@@ -37,7 +37,9 @@ export const CTRL_EVALS = 7;
 export const CTRL_FEATURES = 8;
 /** Arrivals at the barriers inside one op (reset to 0 before each op is published). */
 export const CTRL_BAR = 9;
-const CTRL_LEN = 10;
+/** Tasks taken from the running op's shared task list (the wasm child histograms; reset with CTRL_BAR). */
+export const CTRL_TASK = 10;
+const CTRL_LEN = 11;
 
 /** Root histogram over all rows (each thread its share, then summed), its sums and its best split. */
 export const OP_ROOT = 3;

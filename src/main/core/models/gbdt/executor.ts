@@ -5,6 +5,7 @@ import {
   CTRL_ERROR,
   CTRL_OP,
   CTRL_SEQ,
+  CTRL_TASK,
   OP_EXIT,
   reportFailure,
   waitForChange,
@@ -73,6 +74,7 @@ export class ThreadPoolExecutor implements Executor {
     ctrl[CTRL_OP] = op;
     Atomics.store(ctrl, CTRL_DONE, 0);
     Atomics.store(ctrl, CTRL_BAR, 0);
+    Atomics.store(ctrl, CTRL_TASK, 0);
     Atomics.add(ctrl, CTRL_SEQ, 1);
     Atomics.notify(ctrl, CTRL_SEQ);
     let error: unknown = null;

@@ -708,12 +708,17 @@ const CTRL_ERROR: i32 = 6;
 const CTRL_EVALS: i32 = 7;
 const CTRL_FEATURES: i32 = 8;
 const CTRL_BAR: i32 = 9;
+const CTRL_TASK: i32 = 10;
 const OP_ROOT: i32 = 3;
 const OP_UPDATE: i32 = 5;
 const OP_LEVEL: i32 = 8;
 const OP_LEAVES: i32 = 10;
 /** kernels.ts SHARED_CHILD_ROWS. */
 const SHARED_CHILD_ROWS: i32 = 4096;
+/** Rows of one task of a child built by all threads (see childHistograms). */
+const TASK_ROWS: i32 = 4096;
+/** Children planLevel left to one thread each (listed largest first in the plan's sizes). */
+let smallChildren: i32 = 0;
 /** runOp's answers: done, another thread failed, nobody arrived at a barrier within BARRIER_MS. */
 const OK: i32 = 0;
 const FAILED: i32 = 1;
@@ -1148,6 +1153,7 @@ function planLevel(): bool {
       store<i64>(at, load<i64>(at) + (v >> 16) + 1);
     }
   }
+  smallChildren = small;
   const evals = ctrl(CTRL_EVALS);
   for (let j = 0; j < evals; j++) {
     const from = i32At(pEvalFrom, j);
@@ -1156,8 +1162,94 @@ function planLevel(): bool {
   return shared;
 }
 
-/** kernels.ts childHistograms. */
+/**
+ * The children's histograms with more than one thread: kernels.ts childHistograms builds the same
+ * histograms, but here the work is not split in advance. The rows of each child built by all
+ * threads are cut into tasks of TASK_ROWS, followed by the other children, largest first, and each
+ * thread takes the next task until none is left: a thread whose rows cost more (scattered rows, a
+ * slower core) takes fewer. A thread adds its tasks of a child built by all into its own histogram
+ * (thread 0: the slot), zeroed first; finishShared sums them. The sums are exact, so which thread
+ * took which task does not change a bit of the result.
+ */
+function childHistogramsShared(t: i32): void {
+  const len = <usize>histLen;
+  const nodes = ctrl(CTRL_NODES);
+  let blocks = 0;
+  for (let i = 0; i < nodes; i++) {
+    const mid = i32At(pNodeStart, i) + leftCount(i);
+    for (let side = 0; side < 2; side++) {
+      const slot = side == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
+      if (slot < 0 || i32At(pOwner, 2 * i + side) >= 0) continue;
+      const rows = side == 0 ? mid - i32At(pNodeStart, i) : i32At(pNodeEnd, i) - mid;
+      blocks += (rows + TASK_ROWS - 1) / TASK_ROWS;
+      const at = t == 0 ? pHist + ((<usize>slot * len) << 3) : pPriv + (privStart(t, i, side) << 3);
+      memory.fill(at, 0, len << 3);
+    }
+  }
+  const scratch = pScratch + <usize>t * scratchStride;
+  const counter = pCtrl + ((<usize>CTRL_TASK) << 2);
+  for (;;) {
+    let task = atomic.add<i32>(counter, 1);
+    if (task < blocks) {
+      // the task-th block, counting the shared children in node order
+      for (let i = 0; i < nodes; i++) {
+        const s = i32At(pNodeStart, i);
+        const mid = s + leftCount(i);
+        for (let side = 0; side < 2; side++) {
+          const slot = side == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
+          if (slot < 0 || i32At(pOwner, 2 * i + side) >= 0) continue;
+          const ra = side == 0 ? s : mid;
+          const rz = side == 0 ? mid : i32At(pNodeEnd, i);
+          const n = (rz - ra + TASK_ROWS - 1) / TASK_ROWS;
+          if (task < n) {
+            const a = ra + task * TASK_ROWS;
+            const at = t == 0 ? pHist + ((<usize>slot * len) << 3) : pPriv + (privStart(t, i, side) << 3);
+            histogram(
+              at,
+              pIdx,
+              a,
+              min(rz, a + TASK_ROWS),
+              pBinsRow,
+              nCols,
+              pOffsets,
+              pGpairS,
+              scratch,
+              pWide,
+            );
+            task = -1;
+            break;
+          }
+          task -= n;
+        }
+        if (task < 0) break;
+      }
+      continue;
+    }
+    task -= blocks;
+    if (task >= smallChildren) break;
+    const k = <i32>(load<i64>(pSize + ((<usize>task) << 3)) & 0xffff);
+    const i = k >> 1;
+    const s = i32At(pNodeStart, i);
+    const mid = s + leftCount(i);
+    const slot = (k & 1) == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
+    fillHistogram(
+      t,
+      false,
+      <usize>slot * len,
+      (k & 1) == 0 ? s : mid,
+      (k & 1) == 0 ? mid : i32At(pNodeEnd, i),
+    );
+    const sib = i32At(pSib, i);
+    if (sib >= 0) subHistPairs(<usize>sib * len, <usize>slot * len, 0, histLen >> 1);
+  }
+}
+
+/** kernels.ts childHistograms (one thread: every child). */
 function childHistograms(t: i32): void {
+  if (nThreads > 1) {
+    childHistogramsShared(t);
+    return;
+  }
   const len = <usize>histLen;
   const nodes = ctrl(CTRL_NODES);
   for (let i = 0; i < nodes; i++) {
@@ -1585,6 +1677,7 @@ function publish(op: i32): i32 {
   const done = pCtrl + ((<usize>CTRL_DONE) << 2);
   atomic.store<i32>(done, 0);
   atomic.store<i32>(pCtrl + ((<usize>CTRL_BAR) << 2), 0);
+  atomic.store<i32>(pCtrl + ((<usize>CTRL_TASK) << 2), 0);
   const seq = pCtrl + ((<usize>CTRL_SEQ) << 2);
   atomic.add<i32>(seq, 1);
   notify(seq);
