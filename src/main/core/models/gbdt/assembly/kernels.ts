@@ -981,13 +981,20 @@ function root(t: i32): i32 {
   const T = nThreads;
   const slot = <usize>ctrl(CTRL_ROOT_SLOT);
   const len = <usize>histLen;
-  fillHistogram(
-    t,
-    t > 0,
-    t == 0 ? slot * len : privStart(t, 0, 0),
-    chunkLo(0, nRows, t),
-    chunkLo(0, nRows, t + 1),
-  );
+  if (T == 1) fillHistogram(t, false, slot * len, 0, nRows);
+  else {
+    // blocks of TASK_ROWS rows, each to whichever thread is free, into its own histogram (see
+    // childHistogramsShared)
+    const at = t == 0 ? pHist + ((slot * len) << 3) : pPriv + (privStart(t, 0, 0) << 3);
+    memory.fill(at, 0, len << 3);
+    const scratch = pScratch + <usize>t * scratchStride;
+    const counter = pCtrl + ((<usize>CTRL_TASK) << 2);
+    for (;;) {
+      const a = atomic.add<i32>(counter, 1) * TASK_ROWS;
+      if (a >= nRows) break;
+      histogram(at, pIdx, a, min(nRows, a + TASK_ROWS), pBinsRow, nCols, pOffsets, pGpairS, scratch, pWide);
+    }
+  }
   if (T > 1) {
     let r = barrier(1);
     if (r != OK) return r;
@@ -1317,11 +1324,27 @@ function level(t: i32): i32 {
   return OK;
 }
 
-/** kernels.ts scatter: the leaves' values into delta for this thread's share of positions. */
+/** kernels.ts scatter: the leaves' values into delta, positions taken in blocks by whichever thread is free. */
 function scatter(t: i32): void {
+  if (nThreads == 1) {
+    scatterRange(0, nRows);
+    return;
+  }
+  // blocks of positions, each to whichever thread is free (rows of unpartitioned splits cost more)
+  const counter = pCtrl + ((<usize>CTRL_TASK) << 2);
+  for (;;) {
+    const a = atomic.add<i32>(counter, 1) * SCATTER_ROWS;
+    if (a >= nRows) break;
+    scatterRange(a, min(nRows, a + SCATTER_ROWS));
+  }
+}
+
+/** Positions per scatter task. */
+const SCATTER_ROWS: i32 = 16384;
+
+/** delta[row] = the value of the row's leaf, for positions [a, z) (leaves sorted by start). */
+function scatterRange(a: i32, z: i32): void {
   const leaves = ctrl(CTRL_LEAVES);
-  const a = chunkLo(0, nRows, t);
-  const z = chunkLo(0, nRows, t + 1);
   let lo = 0;
   let hi = leaves - 1;
   while (lo < hi) {
