@@ -7,7 +7,12 @@ import { prestartedGbdtWorkers, releaseGbdtWorker, startGbdtWorker } from './spa
 import { type WasmMemory, wasmApi } from './wasm-api';
 import { loadWasmKernels, wasmKernelsAvailable, type WasmKernels } from './wasm-kernels';
 
-const CHUNK_ROWS = 16384;
+/**
+ * Rows per kernel call. Small, so that V8 can tier the kernel up from its baseline code between two
+ * calls (it replaces a function's code only at a call): with 16 384 rows a fresh process scored its
+ * first 200k rows in 0.20–0.24 s instead of 0.16 s, with 2 048 in 0.16 s.
+ */
+const CHUNK_ROWS = 2048;
 /** Below this many rows the JS loop is as fast (no copy in and out); measured: wasm 1.9 vs JS 2.8 µs/row at 8 rows, 1.6 vs 7.2 at 100. */
 export const WASM_PREDICT_MIN_ROWS = 8;
 
