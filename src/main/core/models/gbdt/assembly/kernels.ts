@@ -1195,40 +1195,29 @@ function childHistogramsShared(t: i32): void {
   }
   const scratch = pScratch + <usize>t * scratchStride;
   const counter = pCtrl + ((<usize>CTRL_TASK) << 2);
+  // a thread takes its tasks in increasing order: a cursor walks the shared children (child 2i +
+  // side, in node order) forward once per level, `base` being the first block of the one under it
+  let ck = 0;
+  let base = 0;
   for (;;) {
     let task = atomic.add<i32>(counter, 1);
     if (task < blocks) {
-      // the task-th block, counting the shared children in node order
-      for (let i = 0; i < nodes; i++) {
+      for (; ; ck++) {
+        const i = ck >> 1;
+        const slot = (ck & 1) == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
+        if (slot < 0 || i32At(pOwner, ck) >= 0) continue;
         const s = i32At(pNodeStart, i);
         const mid = s + leftCount(i);
-        for (let side = 0; side < 2; side++) {
-          const slot = side == 0 ? i32At(pBuildL, i) : i32At(pBuildR, i);
-          if (slot < 0 || i32At(pOwner, 2 * i + side) >= 0) continue;
-          const ra = side == 0 ? s : mid;
-          const rz = side == 0 ? mid : i32At(pNodeEnd, i);
-          const n = (rz - ra + TASK_ROWS - 1) / TASK_ROWS;
-          if (task < n) {
-            const a = ra + task * TASK_ROWS;
-            const at = t == 0 ? pHist + ((<usize>slot * len) << 3) : pPriv + (privStart(t, i, side) << 3);
-            histogram(
-              at,
-              pIdx,
-              a,
-              min(rz, a + TASK_ROWS),
-              pBinsRow,
-              nCols,
-              pOffsets,
-              pGpairS,
-              scratch,
-              pWide,
-            );
-            task = -1;
-            break;
-          }
-          task -= n;
+        const ra = (ck & 1) == 0 ? s : mid;
+        const rz = (ck & 1) == 0 ? mid : i32At(pNodeEnd, i);
+        const n = (rz - ra + TASK_ROWS - 1) / TASK_ROWS;
+        if (task < base + n) {
+          const a = ra + (task - base) * TASK_ROWS;
+          const at = t == 0 ? pHist + ((<usize>slot * len) << 3) : pPriv + (privStart(t, i, ck & 1) << 3);
+          histogram(at, pIdx, a, min(rz, a + TASK_ROWS), pBinsRow, nCols, pOffsets, pGpairS, scratch, pWide);
+          break;
         }
-        if (task < 0) break;
+        base += n;
       }
       continue;
     }
