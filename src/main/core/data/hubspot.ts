@@ -15,13 +15,15 @@
 import path from 'node:path';
 import { USAGE_COUNTERS } from '../../../shared/config/constants';
 import type { FrameworkConfig } from '../../../shared/config/schema';
-import { CsvValueError, loadCsv, type CsvType } from './csv';
+import { CsvValueError, inspectCsv, loadCsv, type CsvType } from './csv';
 import type { Dataset } from './dataset';
 import { Duck, ident, lit } from './duck';
 import { DataError } from './errors';
-import { fingerprintInputs } from './fingerprint';
+import { finishFingerprint, fingerprintInputs, startFingerprint } from './fingerprint';
 import { categoricalColumn, makeTable, numericColumn, type Column } from './table';
 import { UsageAggregator } from './aggregate';
+import { companyLookup, joinUsage } from './usage-join';
+import { scanUsageCsv, type UsageColumns } from './usage-scan';
 
 export const COMPANY_ATTRIBUTES = ['ALEXA_RANK', 'EMPLOYEE_RANGE', 'INDUSTRY'] as const;
 const ATTRIBUTE_TYPES: Record<string, CsvType> = { ALEXA_RANK: 'DOUBLE', EMPLOYEE_RANGE: 'VARCHAR', INDUSTRY: 'VARCHAR' };
@@ -55,6 +57,8 @@ interface Companies {
   /** Company index of each row position (see `companies`), or -1 for a later duplicate. */
   ordOf: Int32Array;
   ids: string[];
+  /** The ids as numbers, when they are integers (BIGINT). */
+  idNumbers?: Float64Array;
   /** 1 for customers. */
   y: Uint8Array;
   /** Per COMPANY_ATTRIBUTES: the values (a categorical one as codes into its dictionary, 0 = missing). */
@@ -125,10 +129,13 @@ async function companies(
   for (let p = 0, k = 0; p < nRows; p++) if (ordOf[p] === 0) ordOf[p] = k++;
   const ids = new Array<string>(count);
   const idValues = firsts.data[1];
+  const idNumbers = idValues instanceof Float64Array ? new Float64Array(count) : undefined;
   for (let i = 0; i < count; i++) {
     const v = idValues[i];
+    const o = ordOf[firstPos[i]];
     // String(v | 0) is the same text as String(v) for an int32, and ~3× faster
-    ids[ordOf[firstPos[i]]] = typeof v === 'number' && (v | 0) === v ? String(v | 0) : String(v);
+    ids[o] = typeof v === 'number' && (v | 0) === v ? String(v | 0) : String(v);
+    if (idNumbers) idNumbers[o] = v as number;
   }
 
   // attributes, label and close date, scattered to company order. Text attributes travel as codes
@@ -172,10 +179,24 @@ async function companies(
       }
     },
   );
-  return { count, ordOf, ids, y, attributes, dictionaries, closed, warnings };
+  return { count, ordOf, ids, idNumbers, y, attributes, dictionaries, closed, warnings };
 }
 
-export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: string) => void = () => {}): Promise<Dataset> {
+/** `max` epoch seconds as DuckDB's strftime(…, '%Y-%m-%d %H:%M:%S') writes the timestamp. */
+function formatTimestamp(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export interface HubspotLoadOptions {
+  /** false: read the usage file with DuckDB even when it is plain (for tests: the two must agree). */
+  scanUsage?: boolean;
+}
+
+export async function loadHubspot(
+  config: FrameworkConfig,
+  onProgress: (msg: string) => void = () => {},
+  options: HubspotLoadOptions = {},
+): Promise<Dataset> {
   const t0 = performance.now();
   const { data, features } = config;
   const dir = data.data_dir;
@@ -194,10 +215,13 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
   const fileList = [files.customers, files.noncustomers, files.usage];
   const counters = features.usage.counters;
   const pit = features.cutoff.rule === 'point_in_time';
-  // hash the inputs from the start, between the reads (large inputs on another thread; a missing file
-  // fails here silently and is reported by the reading)
-  const fingerprinting = fingerprintInputs(fileList);
-  fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
+  // the inputs' hash: computed while scanning a plain usage file, else on its own between the reads
+  // (large inputs on another thread; a missing file fails here silently and is reported by the reading)
+  let fingerprinting: Promise<string> | undefined;
+  const hashInputs = () => {
+    fingerprinting ??= fingerprintInputs(fileList);
+    fingerprinting.catch(() => {}); // awaited below; avoids an unhandled rejection if we throw first
+  };
   const duck = await Duck.open();
   // a second connection reads the company files and builds the companies while this one reads the usage file
   let side: Duck | undefined;
@@ -218,7 +242,21 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     );
     const usageTypes: Record<string, CsvType> = { [idc]: idType, WHEN_TIMESTAMP: 'TIMESTAMP' };
     for (const c of counters) usageTypes[c] = 'DOUBLE';
-    const usageRead = loadCsv(duck, 'usage', files.usage, usageTypes);
+    // a plain usage file is scanned (hashed on the way) while DuckDB reads the company files; any other
+    // goes through DuckDB's reader, which names what is wrong
+    const usageRead = (async (): Promise<{ rows: number; scanned?: UsageColumns }> => {
+      if (idType === 'BIGINT' && options.scanUsage !== false) {
+        const header = inspectCsv(files.usage, Object.keys(usageTypes));
+        const hash = startFingerprint(fileList);
+        const scan = await scanUsageCsv(files.usage, header, { id: idc, ts: 'WHEN_TIMESTAMP', counters }, hash);
+        if (scan.plain) {
+          fingerprinting ??= Promise.resolve(finishFingerprint(hash));
+          return { rows: scan.columns.rows, scanned: scan.columns };
+        }
+      }
+      hashInputs();
+      return loadCsv(duck, 'usage', files.usage, usageTypes);
+    })();
     const companiesJob = Promise.all([custRead, nonRead]).then(([cr, nr]) =>
       companies(sideConn, idc, idType, cr.rows, nr.rows, names),
     );
@@ -236,9 +274,13 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     // ---- checks that need the data (one scan per table; errors in the order: ids, CLOSEDATE, timestamps)
     const [custNullId, custNullClose] = (await firstNullLines(duck, 'cust', [idc, 'CLOSEDATE'])).lines;
     const [nonNullId] = (await firstNullLines(duck, 'non', [idc])).lines;
-    const usageChecks = await firstNullLines(duck, 'usage', [idc, 'WHEN_TIMESTAMP'], [
-      `strftime(max("WHEN_TIMESTAMP"), '%Y-%m-%d %H:%M:%S')`,
-    ]);
+    // (a scanned usage file has neither a missing id nor a missing timestamp)
+    const scanned = usage.scanned;
+    const usageChecks = scanned
+      ? { lines: [undefined, undefined], extra: [formatTimestamp(scanned.ts.reduce((a, b) => (b > a ? b : a), -Infinity))] }
+      : await firstNullLines(duck, 'usage', [idc, 'WHEN_TIMESTAMP'], [
+          `strftime(max("WHEN_TIMESTAMP"), '%Y-%m-%d %H:%M:%S')`,
+        ]);
     const [usageNullId, usageNullTs] = usageChecks.lines;
     for (const [line, file] of [
       [custNullId, names.customers],
@@ -279,15 +321,22 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
     const aggregator = new UsageAggregator(nCompanies, end, features.usage);
     let company = new Int32Array(2048);
     let dropped = 0;
+    let joinedRows: number;
+    if (scanned) {
+      if (!c.idNumbers) throw new Error('scanned usage rows need integer company ids');
+      const joined = joinUsage(scanned, companyLookup(c.idNumbers), pit ? end : undefined, sorted, aggregator);
+      joinedRows = joined.joined;
+      dropped = joined.dropped;
+    } else {
     const keep = pit
       ? `CASE WHEN f.pos < ${cust.rows} THEN u."WHEN_TIMESTAMP" <= f.closed ELSE u."WHEN_TIMESTAMP" <= ${snapshotSql} END`
       : 'TRUE';
-    const joinedRows = await duck.forEachChunk(
+    joinedRows = await duck.forEachChunk(
       `SELECT ${pit ? `CASE WHEN ${keep} THEN f.pos ELSE -1 END` : 'f.pos'} AS company,
               CAST(epoch(u."WHEN_TIMESTAMP") AS DOUBLE) AS ts,
               ${counters.map((x) => `CAST(u.${ident(x)} AS DOUBLE)`).join(', ')}
        FROM usage u JOIN firsts f ON f.id = u.${id}
-       ${sorted ? 'ORDER BY f.pos, u."WHEN_TIMESTAMP"' : ''}`,
+       ${sorted ? 'ORDER BY f.pos, u."WHEN_TIMESTAMP", u.rowid' : ''}`,
       (cols, n) => {
         if (company.length < n) company = new Int32Array(n);
         const code = cols[0];
@@ -303,6 +352,7 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
         });
       },
     );
+    }
     const orphanRows = usage.rows - joinedRows;
     if (orphanRows > 0) {
       warnings.push(
@@ -322,7 +372,8 @@ export async function loadHubspot(config: FrameworkConfig, onProgress: (msg: str
       } else columns.push(numericColumn(name, values as Float64Array));
     });
     columns.push(...usageColumns);
-    const fingerprint = await fingerprinting;
+    hashInputs();
+    const fingerprint = await fingerprinting!;
     onProgress(`${nCompanies} companies, ${columns.length} raw features`);
     return {
       source: 'hubspot',

@@ -1,0 +1,129 @@
+/**
+ * The scanned usage rows (usage-scan.ts) joined to the companies and fed to the aggregator: what the
+ * DuckDB path's join query and its result stream do (hubspot.ts), with the same rows in the same
+ * order.
+ */
+import type { UsageAggregator } from './aggregate';
+import type { UsageColumns } from './usage-scan';
+
+/** Rows handed to the aggregator per call. */
+const FEED_ROWS = 65_536;
+
+/** Company index of an id, or -1. Ids of the pipeline are usually small integers: a table then. */
+export function companyLookup(ids: Float64Array): (id: number) => number {
+  let max = -1;
+  let dense = true;
+  for (const v of ids) {
+    if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) dense = false;
+    else if (v > max) max = v;
+  }
+  if (dense && max < 4 * ids.length + 65_536) {
+    const table = new Int32Array(max + 1).fill(-1);
+    ids.forEach((v, o) => (table[v] = o));
+    return (id) => (id >= 0 && id <= max ? table[id] : -1);
+  }
+  const map = new Map<number, number>();
+  ids.forEach((v, o) => map.set(v, o));
+  return (id) => map.get(id) ?? -1;
+}
+
+export interface JoinedUsage {
+  /** Rows whose id is a company's. */
+  joined: number;
+  /** Of those, rows after their company's cutoff (not aggregated). */
+  dropped: number;
+}
+
+/**
+ * Aggregates `rows` of the companies `companyOf` finds. With `end`, a row counts only up to its
+ * company's cutoff (inclusive). With `sorted`, the rows go to the aggregator by company, then time,
+ * then file order (the order the DuckDB path asks for); otherwise in file order.
+ */
+export function joinUsage(
+  rows: UsageColumns,
+  companyOf: (id: number) => number,
+  end: Float64Array | undefined,
+  sorted: boolean,
+  aggregator: UsageAggregator,
+): JoinedUsage {
+  const n = rows.rows;
+  const { id, ts } = rows;
+  const company = new Int32Array(n);
+  let joined = 0;
+  let dropped = 0;
+  for (let i = 0; i < n; i++) {
+    let o = companyOf(id[i]);
+    if (o >= 0) {
+      joined++;
+      if (end && !(ts[i] <= end[o])) {
+        dropped++;
+        o = -1;
+      }
+    }
+    company[i] = o;
+  }
+  if (!sorted) {
+    for (let a = 0; a < n; a += FEED_ROWS) {
+      const b = Math.min(n, a + FEED_ROWS);
+      aggregator.add({
+        company: company.subarray(a, b),
+        ts: ts.subarray(a, b),
+        counters: rows.counters.map((c) => c.subarray(a, b)),
+      });
+    }
+    return { joined, dropped };
+  }
+  const order = sortedOrder(company, ts);
+  const m = order.length;
+  const pc = new Int32Array(Math.min(m, FEED_ROWS));
+  const pt = new Float64Array(pc.length);
+  const pv = rows.counters.map(() => new Float64Array(pc.length));
+  for (let a = 0; a < m; a += FEED_ROWS) {
+    const k = Math.min(m - a, FEED_ROWS);
+    for (let j = 0; j < k; j++) {
+      const r = order[a + j];
+      pc[j] = company[r];
+      pt[j] = ts[r];
+    }
+    rows.counters.forEach((c, x) => {
+      const out = pv[x];
+      for (let j = 0; j < k; j++) out[j] = c[order[a + j]];
+    });
+    aggregator.add({ company: pc.subarray(0, k), ts: pt.subarray(0, k), counters: pv.map((v) => v.subarray(0, k)) });
+  }
+  return { joined, dropped };
+}
+
+/** The rows of companies ≥ 0 by company, then time, then position (a stable counting sort, then each company's rows by time). */
+function sortedOrder(company: Int32Array, ts: Float64Array): Int32Array {
+  let companies = 0;
+  for (const o of company) if (o >= companies) companies = o + 1;
+  const start = new Int32Array(companies + 1);
+  for (const o of company) if (o >= 0) start[o + 1]++;
+  for (let o = 0; o < companies; o++) start[o + 1] += start[o];
+  const order = new Int32Array(start[companies]);
+  const next = start.slice(0, companies);
+  company.forEach((o, r) => {
+    if (o >= 0) order[next[o]++] = r;
+  });
+  for (let o = 0; o < companies; o++) {
+    const a = start[o];
+    const b = start[o + 1];
+    if (b - a <= 32) {
+      // insertion sort: stable, and the usual group is a handful of rows
+      for (let i = a + 1; i < b; i++) {
+        const r = order[i];
+        let j = i - 1;
+        while (j >= a && ts[order[j]] > ts[r]) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = r;
+      }
+    } else {
+      const group = Array.from(order.subarray(a, b)).sort((x, y) => ts[x] - ts[y] || x - y);
+      order.set(group, a);
+    }
+  }
+  return order;
+}

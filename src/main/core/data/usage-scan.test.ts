@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FrameworkConfigSchema, type FrameworkConfigInput } from '../../../shared/config/schema';
+import { fingerprintFiles, finishFingerprint, startFingerprint } from './fingerprint';
+import { generateSample } from './generate';
+import { loadHubspot } from './hubspot';
+import { scanUsageCsv, type UsageColumns } from './usage-scan';
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'mlsys-scan-'));
+const COLS = { id: 'id', ts: 'WHEN_TIMESTAMP', counters: ['A', 'B'] };
+
+async function scanText(text: string, header = ['id', 'WHEN_TIMESTAMP', 'A', 'B']) {
+  const file = path.join(tmp(), 'usage.csv');
+  writeFileSync(file, text);
+  return scanUsageCsv(file, header, COLS);
+}
+
+async function plain(text: string, header?: string[]): Promise<UsageColumns> {
+  const r = await scanText(text, header);
+  if (!r.plain) throw new Error(`expected a plain file: ${r.reason}`);
+  return r.columns;
+}
+
+const epoch = (iso: string) => Date.parse(`${iso}Z`) / 1000;
+
+describe('scanUsageCsv', () => {
+  it('reads ids, timestamps and decimal counters exactly', async () => {
+    const c = await plain(
+      'id,WHEN_TIMESTAMP,A,B\n' +
+        '7,2019-01-07 00:00:00,0.1,-2.5\n' +
+        '-3,2020-02-29 23:59:59,,007\n' +
+        '123456789012345,1999-12-31,123.456789012345,-0\n',
+    );
+    expect(c.rows).toBe(3);
+    expect([...c.id]).toEqual([7, -3, 123456789012345]);
+    expect([...c.ts]).toEqual([epoch('2019-01-07T00:00:00'), epoch('2020-02-29T23:59:59'), epoch('1999-12-31T00:00:00')]);
+    expect(c.counters[0][0]).toBe(0.1);
+    expect(Number.isNaN(c.counters[0][1])).toBe(true); // empty: DuckDB's NULL
+    expect(c.counters[0][2]).toBe(123.456789012345);
+    expect([...c.counters[1]]).toEqual([-2.5, 7, -0]);
+    expect(Object.is(c.counters[1][2], -0)).toBe(true);
+  });
+
+  it('takes the columns by name in any order, skips others, and accepts CRLF and a last line without newline', async () => {
+    const c = await plain('B,note,WHEN_TIMESTAMP,id,A\r\n1,x y,2019-01-07,5,2\r\n3,,2019-01-08,6,4', [
+      'B',
+      'note',
+      'WHEN_TIMESTAMP',
+      'id',
+      'A',
+    ]);
+    expect([...c.id]).toEqual([5, 6]);
+    expect([...c.counters[0]]).toEqual([2, 4]);
+    expect([...c.counters[1]]).toEqual([1, 3]);
+    expect([...c.ts]).toEqual([epoch('2019-01-07T00:00:00'), epoch('2019-01-08T00:00:00')]);
+  });
+
+  it('parses decimals as DuckDB does (correctly rounded) for every digit count up to 15', async () => {
+    const values: string[] = [];
+    for (let digits = 1; digits <= 15; digits++) {
+      for (let dot = 1; dot <= digits; dot++) {
+        const s = String(((digits * 7919 + dot * 104_729) % 9) + 1).repeat(digits);
+        values.push(dot === digits ? s : `${s.slice(0, dot)}.${s.slice(dot)}`);
+      }
+    }
+    const c = await plain('id,WHEN_TIMESTAMP,A,B\n' + values.map((v, i) => `${i},2019-01-07,${v},-${v}`).join('\n') + '\n');
+    values.forEach((v, i) => {
+      expect(c.counters[0][i], v).toBe(Number(v));
+      expect(c.counters[1][i], v).toBe(-Number(v));
+    });
+  });
+
+  it('reads across read boundaries and grows past a low row estimate', async () => {
+    // long first lines make the estimate (from the first 64 KB) far too low for the short ones after
+    const lines = ['id,WHEN_TIMESTAMP,A,B,note'];
+    for (let i = 0; i < 400; i++) lines.push(`${i},2019-01-07 00:00:00,${i},1,${'x'.repeat(300)}`);
+    for (let i = 400; i < 150_000; i++) lines.push(`${i},2019-01-0${1 + (i % 9)} 0${i % 10}:00:00,${i % 97}.5,${i},`);
+    const c = await plain(lines.join('\n') + '\n', ['id', 'WHEN_TIMESTAMP', 'A', 'B', 'note']);
+    expect(c.rows).toBe(149_999 + 1);
+    for (const i of [0, 399, 400, 77_777, 149_999]) {
+      expect(c.id[i]).toBe(i);
+      expect(c.counters[0][i]).toBe(i < 400 ? i : (i % 97) + 0.5);
+      expect(c.counters[1][i]).toBe(i < 400 ? 1 : i);
+      expect(c.ts[i]).toBe(i < 400 ? epoch('2019-01-07T00:00:00') : epoch(`2019-01-0${1 + (i % 9)}T0${i % 10}:00:00`));
+    }
+  });
+
+  it('feeds the hash every byte of the file', async () => {
+    const dir = tmp();
+    generateSample({ companies: 400, seed: 4, outDir: dir });
+    const files = ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'].map((f) => path.join(dir, f));
+    const hash = startFingerprint(files);
+    const header = readFileSync(files[2], 'utf8').split('\n')[0].split(',');
+    const r = await scanUsageCsv(files[2], header, { id: 'id', ts: 'WHEN_TIMESTAMP', counters: header.slice(2) }, hash);
+    expect(r.plain).toBe(true);
+    expect(finishFingerprint(hash)).toBe(await fingerprintFiles(files));
+    const alone = createHash('sha256');
+    await scanUsageCsv(files[2], header, { id: 'id', ts: 'WHEN_TIMESTAMP', counters: [] }, alone);
+    expect(alone.digest('hex')).toBe(createHash('sha256').update(readFileSync(files[2])).digest('hex'));
+  });
+
+  it.each([
+    ['a quote', '1,2019-01-07,"1",2\n'],
+    ['a text id', 'x1,2019-01-07,1,2\n'],
+    ['a decimal id', '1.5,2019-01-07,1,2\n'],
+    ['an empty id', ',2019-01-07,1,2\n'],
+    ['an exponent', '1,2019-01-07,1e5,2\n'],
+    ['a space', '1,2019-01-07, 1,2\n'],
+    ['a trailing dot', '1,2019-01-07,1.,2\n'],
+    ['a leading dot', '1,2019-01-07,.5,2\n'],
+    ['a lone minus', '1,2019-01-07,-,2\n'],
+    ['16 digits', '1,2019-01-07,1234567890.123456,2\n'],
+    ['a 16-digit id', '1234567890123456,2019-01-07,1,2\n'],
+    ['February 30', '1,2019-02-30,1,2\n'],
+    ['month 13', '1,2019-13-01,1,2\n'],
+    ['hour 24', '1,2019-01-07 24:00:00,1,2\n'],
+    ['fractional seconds', '1,2019-01-07 00:00:00.5,1,2\n'],
+    ['a T separator', '1,2019-01-07T00:00:00,1,2\n'],
+    ['an empty timestamp', '1,,1,2\n'],
+    ['too few fields', '1,2019-01-07,1\n'],
+    ['too many fields', '1,2019-01-07,1,2,3\n'],
+    ['a blank line', '1,2019-01-07,1,2\n\n2,2019-01-07,1,2\n'],
+    ['a lone CR', '1,2019-01-07,1,2\r2,2019-01-07,1,2\n'],
+  ])('leaves a file with %s to DuckDB', async (_, rows) => {
+    const r = await scanText('id,WHEN_TIMESTAMP,A,B\n1,2019-01-07,1,2\n' + rows);
+    expect(r.plain).toBe(false);
+  });
+
+  it('leaves a header-only file to DuckDB', async () => {
+    expect((await scanText('id,WHEN_TIMESTAMP,A,B\n')).plain).toBe(false);
+    expect((await scanText('id,WHEN_TIMESTAMP,A,B')).plain).toBe(false);
+  });
+});
+
+describe('the hubspot loader with and without the scan', () => {
+  function config(dataDir: string, extra: FrameworkConfigInput = {}) {
+    return FrameworkConfigSchema.parse({ ...extra, data: { data_dir: dataDir } });
+  }
+
+  async function bothWays(dir: string, extra: FrameworkConfigInput = {}) {
+    const scanned = await loadHubspot(config(dir, extra));
+    const duck = await loadHubspot(config(dir, extra), undefined, { scanUsage: false });
+    expect(scanned.table.columns.map((c) => c.name)).toEqual(duck.table.columns.map((c) => c.name));
+    for (const [i, c] of scanned.table.columns.entries()) {
+      expect([...c.values], c.name).toEqual([...duck.table.columns[i].values]);
+    }
+    const { table: _a, timings: _ta, ...restScanned } = scanned;
+    const { table: _b, timings: _tb, ...restDuck } = duck;
+    expect(restScanned).toEqual(restDuck);
+    return scanned;
+  }
+
+  const settings: [string, FrameworkConfigInput][] = [
+    ['all-time, point in time', {}],
+    ['all-time, no cutoff', { features: { cutoff: { rule: 'none' } } }],
+    ['windows with active weeks', { features: { usage: { mode: 'windows', windows: [7, 28, 90], active_weeks: true } } }],
+    ['windows, a fixed snapshot', { features: { usage: { mode: 'windows' }, cutoff: { snapshot_date: '2020-06-01' } } }],
+  ];
+
+  it.each(settings)('gives the same dataset (%s)', async (_, extra) => {
+    const dir = tmp();
+    generateSample({ companies: 1500, seed: 11, outDir: dir });
+    // decimals, an empty counter, an orphan id and rows on a customer's close date
+    const cust = readFileSync(path.join(dir, 'customers.csv'), 'utf8').split('\n')[1].split(',');
+    appendFileSync(
+      path.join(dir, 'usage_actions.csv'),
+      `${cust[0]},${cust[1]} 00:00:00,0.25,,1.5,0,0,0,0,0\n` +
+        `${cust[0]},${cust[1]} 00:00:00,0.5,1,1.5,0,0,0,0,0\n` +
+        `99999999,2019-03-04 00:00:00,1,1,1,1,1,1,1,1\n`,
+    );
+    const ds = await bothWays(dir, extra);
+    expect(ds.warnings.join('\n')).toMatch(/usage_actions\.csv: \d+ rows with ids in neither/);
+  });
+
+  it('falls back to DuckDB for a file that is not plain, with the same result', async () => {
+    const dir = tmp();
+    generateSample({ companies: 600, seed: 12, outDir: dir });
+    appendFileSync(path.join(dir, 'usage_actions.csv'), '1,"2019-03-04 00:00:00",1,1,1,1,1,1,1,1\n');
+    const ds = await bothWays(dir);
+    expect(ds.rawRows!.usage).toBeGreaterThan(0);
+  });
+});
