@@ -7,7 +7,8 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { closest } from '../../../shared/config/suggest';
 import { DataError } from './errors';
-import { ident, lit, type Duck } from './duck';
+import type { Duck } from './duck';
+import { ident, lit } from './sql';
 
 export type CsvType = 'VARCHAR' | 'BIGINT' | 'DOUBLE' | 'TIMESTAMP';
 

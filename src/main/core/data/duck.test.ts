@@ -77,21 +77,4 @@ describe('Duck', () => {
     // closing the extra connection leaves the database open
     expect(await duck.scalar('SELECT max(x) FROM shared')).toBe(299999);
   });
-
-  it('open() takes the instance prewarm() started, once, and only for the same thread count', async () => {
-    Duck.prewarm(1);
-    const warm = await Duck.open(1);
-    try {
-      expect(await warm.scalar(`SELECT current_setting('threads')`)).toBe(1);
-    } finally {
-      warm.close();
-    }
-    // the prewarmed instance is gone: the next open makes its own
-    const other = await Duck.open(2);
-    try {
-      expect(await other.scalar(`SELECT current_setting('threads')`)).toBe(2);
-    } finally {
-      other.close();
-    }
-  });
 });

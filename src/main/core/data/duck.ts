@@ -28,15 +28,7 @@ export interface Columns {
   data: ColumnData[];
 }
 
-/** SQL string literal. */
-export function lit(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-/** SQL identifier. */
-export function ident(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
-}
+export { ident, lit } from './sql';
 
 type NumericItems = Float64Array | Int32Array | Int16Array | Int8Array | BigInt64Array;
 
@@ -105,9 +97,6 @@ function isBulkNumeric(vec: DuckDBVector): boolean {
   );
 }
 
-/** An instance being created ahead of its Duck.open (see Duck.prewarm). */
-let prewarmed: { threads: number; instance: Promise<DuckDBInstance> } | undefined;
-
 export class Duck {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -116,39 +105,9 @@ export class Duck {
     private readonly owner = true,
   ) {}
 
-  /**
-   * Starts creating the in-memory instance that the next `open` (with the same threads) will use: a
-   * training worker calls this first, so DuckDB starts on the thread pool while the pipeline loads.
-   */
-  static prewarm(threads = availableParallelism()): void {
-    if (prewarmed) return;
-    const instance = duckdb.DuckDBInstance.create(':memory:', { threads: String(threads) });
-    instance.catch(() => {}); // a failure is the open's to report
-    prewarmed = { threads, instance };
-  }
-
   static async open(threads = availableParallelism()): Promise<Duck> {
-    let instance: DuckDBInstance;
-    if (prewarmed?.threads === threads) {
-      const ready = prewarmed.instance;
-      prewarmed = undefined;
-      instance = await ready;
-    } else {
-      instance = await duckdb.DuckDBInstance.create(':memory:', { threads: String(threads) });
-    }
+    const instance = await duckdb.DuckDBInstance.create(':memory:', { threads: String(threads) });
     return new Duck(instance, await instance.connect());
-  }
-
-  /**
-   * Waits until no prewarmed instance is being created, and closes one that no `open` took. A worker
-   * thread must not be terminated while DuckDB works for it on the thread pool (that aborts the whole
-   * process), so a training worker calls this before it reports a failure or exits without a job.
-   */
-  static async releasePrewarmed(): Promise<void> {
-    const pending = prewarmed;
-    prewarmed = undefined;
-    const instance = await pending?.instance.catch(() => undefined);
-    instance?.closeSync();
   }
 
   /** Another connection to the same database, for queries that run alongside this one's. */

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -15,29 +15,20 @@ export async function fingerprintFiles(files: string[]): Promise<string> {
 }
 
 /**
- * For a caller that reads the last file itself: a hash fed, as fingerprintFiles would, every file but
- * the last and the last one's name. Feed it the last file's bytes, then call `finishFingerprint`.
+ * fingerprintFiles for a caller that reads the files itself: `begin(file)`, every byte of the file
+ * into `hash`, `end()`; then `digest()` once all are in.
  */
-export function startFingerprint(files: string[]): Hash {
-  const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  files.forEach((f, i) => {
-    h.update(`${path.basename(f)}\0`);
-    if (i === files.length - 1) return;
-    const fd = openSync(f, 'r');
-    try {
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
-    } finally {
-      closeSync(fd);
-    }
-    h.update('\0');
-  });
-  return h;
-}
-
-export function finishFingerprint(h: Hash): string {
-  h.update('\0');
-  return h.digest('hex');
+export class FingerprintBuilder {
+  readonly hash: Hash = createHash('sha256');
+  begin(file: string): void {
+    this.hash.update(`${path.basename(file)}\0`);
+  }
+  end(): void {
+    this.hash.update('\0');
+  }
+  digest(): string {
+    return this.hash.digest('hex');
+  }
 }
 
 /** fingerprintFiles as a worker script (CommonJS, run with `eval`: no entry file to build or locate). */

@@ -1,38 +1,21 @@
 /**
- * The scanned usage rows (usage-scan.ts) joined to the companies and fed to the aggregator: what the
- * DuckDB path's join query and its result stream do (hubspot.ts), with the same rows in the same
- * order.
+ * Scanned usage rows (plain-csv.ts) joined to the companies and fed to the aggregator: what the
+ * DuckDB reader's join query and its result stream do (hubspot-duck.ts), with the same rows in the
+ * same order.
  */
 import type { UsageAggregator } from './aggregate';
-import type { UsageColumns } from './usage-scan';
+import type { UsageJoin } from './hubspot-read';
+
+export interface ScannedUsage {
+  rows: number;
+  id: Float64Array;
+  /** Epoch seconds. */
+  ts: Float64Array;
+  counters: Float64Array[];
+}
 
 /** Rows handed to the aggregator per call. */
 const FEED_ROWS = 65_536;
-
-/** Company index of an id, or -1. Ids of the pipeline are usually small integers: a table then. */
-export function companyLookup(ids: Float64Array): (id: number) => number {
-  let max = -1;
-  let dense = true;
-  for (const v of ids) {
-    if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) dense = false;
-    else if (v > max) max = v;
-  }
-  if (dense && max < 4 * ids.length + 65_536) {
-    const table = new Int32Array(max + 1).fill(-1);
-    ids.forEach((v, o) => (table[v] = o));
-    return (id) => (id >= 0 && id <= max ? table[id] : -1);
-  }
-  const map = new Map<number, number>();
-  ids.forEach((v, o) => map.set(v, o));
-  return (id) => map.get(id) ?? -1;
-}
-
-export interface JoinedUsage {
-  /** Rows whose id is a company's. */
-  joined: number;
-  /** Of those, rows after their company's cutoff (not aggregated). */
-  dropped: number;
-}
 
 /**
  * Aggregates `rows` of the companies `companyOf` finds. With `end`, a row counts only up to its
@@ -40,12 +23,12 @@ export interface JoinedUsage {
  * then file order (the order the DuckDB path asks for); otherwise in file order.
  */
 export function joinUsage(
-  rows: UsageColumns,
+  rows: ScannedUsage,
   companyOf: (id: number) => number,
   end: Float64Array | undefined,
   sorted: boolean,
   aggregator: UsageAggregator,
-): JoinedUsage {
+): UsageJoin {
   const n = rows.rows;
   const { id, ts } = rows;
   const company = new Int32Array(n);

@@ -1,6 +1,5 @@
 /** Training worker entry: receives one job, runs the pipeline, reports progress and the result. */
 import { parentPort } from 'node:worker_threads';
-import { Duck } from '../data/duck';
 import { CancelledError } from '../models/types';
 import { startLoadStage, type LoadStage } from './load-stage';
 import type { PipelineHooks } from './pipeline';
@@ -9,10 +8,9 @@ import type { HostToWorker, TrainingJob, WorkerToHost } from './protocol';
 const port = parentPort;
 if (!port) throw new Error('training worker must run in a worker thread');
 
-// DuckDB's native library is loaded by now (../data/duck): its instance starts on the thread pool,
-// and the rest of the pipeline loads, while this thread waits for its job (which waits in the port
-// until the listener below is attached) or reads the job's data.
-Duck.prewarm();
+// the rest of the pipeline loads while this thread waits for its job (which waits in the port until
+// the listener below is attached) or reads the job's data. DuckDB is loaded only by a job that needs
+// it (a flat CSV, or HubSpot files that are not plain: data/hubspot.ts).
 const pipeline = import('./pipeline');
 pipeline.catch(() => {}); // awaited by the job
 
@@ -20,7 +18,7 @@ const send = (msg: WorkerToHost) => port.postMessage(msg);
 
 port.once('message', (msg: HostToWorker) => {
   if (msg.type === 'start') void run(msg.job);
-  else void Duck.releasePrewarmed().then(() => process.exit(0));
+  else process.exit(0);
 });
 
 async function run(job: TrainingJob): Promise<void> {
@@ -45,7 +43,6 @@ async function run(job: TrainingJob): Promise<void> {
   } catch (err) {
     // the host terminates this worker on a failure: DuckDB must not be working for it then
     await load?.dataset.catch(() => {});
-    await Duck.releasePrewarmed();
     const cancelled = err instanceof CancelledError || signal.aborted;
     send({ type: 'failed', error: err instanceof Error ? err.message : String(err), cancelled });
   }

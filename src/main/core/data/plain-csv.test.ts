@@ -4,29 +4,32 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema, type FrameworkConfigInput } from '../../../shared/config/schema';
-import { fingerprintFiles, finishFingerprint, startFingerprint } from './fingerprint';
+import { FingerprintBuilder, fingerprintFiles } from './fingerprint';
 import { generateSample } from './generate';
 import { loadHubspot } from './hubspot';
-import { scanUsageCsv, type UsageColumns } from './usage-scan';
+import { readPlain } from './hubspot-plain';
+import { plainTimestamp, scanPlainCsv, type PlainKind } from './plain-csv';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'mlsys-scan-'));
-const COLS = { id: 'id', ts: 'WHEN_TIMESTAMP', counters: ['A', 'B'] };
+const USAGE_KINDS: Record<string, PlainKind> = { id: 'id', WHEN_TIMESTAMP: 'timestamp!', A: 'number', B: 'number' };
 
-async function scanText(text: string, header = ['id', 'WHEN_TIMESTAMP', 'A', 'B']) {
+async function scanText(text: string, header = ['id', 'WHEN_TIMESTAMP', 'A', 'B'], kinds = USAGE_KINDS) {
   const file = path.join(tmp(), 'usage.csv');
   writeFileSync(file, text);
-  return scanUsageCsv(file, header, COLS);
+  return scanPlainCsv(file, header, kinds);
 }
 
-async function plain(text: string, header?: string[]): Promise<UsageColumns> {
+/** The scanned columns as in the usage file: id, ts, counters [A, B]. */
+async function plain(text: string, header?: string[]) {
   const r = await scanText(text, header);
   if (!r.plain) throw new Error(`expected a plain file: ${r.reason}`);
-  return r.columns;
+  const n = r.table.numbers;
+  return { rows: r.table.rows, id: n.get('id')!, ts: n.get('WHEN_TIMESTAMP')!, counters: [n.get('A')!, n.get('B')!] };
 }
 
 const epoch = (iso: string) => Date.parse(`${iso}Z`) / 1000;
 
-describe('scanUsageCsv', () => {
+describe('scanPlainCsv', () => {
   it('reads ids, timestamps and decimal counters exactly', async () => {
     const c = await plain(
       'id,WHEN_TIMESTAMP,A,B\n' +
@@ -92,13 +95,16 @@ describe('scanUsageCsv', () => {
     const dir = tmp();
     generateSample({ companies: 400, seed: 4, outDir: dir });
     const files = ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'].map((f) => path.join(dir, f));
-    const hash = startFingerprint(files);
-    const header = readFileSync(files[2], 'utf8').split('\n')[0].split(',');
-    const r = await scanUsageCsv(files[2], header, { id: 'id', ts: 'WHEN_TIMESTAMP', counters: header.slice(2) }, hash);
-    expect(r.plain).toBe(true);
-    expect(finishFingerprint(hash)).toBe(await fingerprintFiles(files));
+    const fingerprint = new FingerprintBuilder();
+    for (const f of files) {
+      fingerprint.begin(f);
+      const header = readFileSync(f, 'utf8').split('\n')[0].split(',');
+      expect((await scanPlainCsv(f, header, { id: 'id' }, fingerprint.hash)).plain).toBe(true);
+      fingerprint.end();
+    }
+    expect(fingerprint.digest()).toBe(await fingerprintFiles(files));
     const alone = createHash('sha256');
-    await scanUsageCsv(files[2], header, { id: 'id', ts: 'WHEN_TIMESTAMP', counters: [] }, alone);
+    await scanPlainCsv(files[2], readFileSync(files[2], 'utf8').split('\n')[0].split(','), {}, alone);
     expect(alone.digest('hex')).toBe(createHash('sha256').update(readFileSync(files[2])).digest('hex'));
   });
 
@@ -129,6 +135,29 @@ describe('scanUsageCsv', () => {
     expect(r.plain).toBe(false);
   });
 
+  it('codes text by first appearance (empty = 0) and reads an empty timestamp as NaN unless required', async () => {
+    const r = await scanText('id,CLOSEDATE,KIND\n1,2020-01-15,2 to 5\n2,,RETAIL\n3,2020-01-16,\n4,2020-01-17,2 to 5\n', ['id', 'CLOSEDATE', 'KIND'], {
+      id: 'id',
+      CLOSEDATE: 'timestamp',
+      KIND: 'text',
+    });
+    if (!r.plain) throw new Error(r.reason);
+    expect(r.table.texts.get('KIND')).toEqual({ codes: Int32Array.from([1, 2, 0, 1]), values: ['2 to 5', 'RETAIL'] });
+    expect([...r.table.numbers.get('CLOSEDATE')!]).toEqual([epoch('2020-01-15T00:00:00'), NaN, epoch('2020-01-16T00:00:00'), epoch('2020-01-17T00:00:00')]);
+    const required = await scanText('id,CLOSEDATE\n1,2020-01-15\n2,\n', ['id', 'CLOSEDATE'], { id: 'id', CLOSEDATE: 'timestamp!' });
+    expect(required.plain).toBe(false);
+    const accented = await scanText('id,KIND\n1,Caf\u00e9\n', ['id', 'KIND'], { id: 'id', KIND: 'text' });
+    expect(accented.plain).toBe(false); // non-ASCII text: DuckDB's reader (its sort order is bytes)
+  });
+
+  it('reads a snapshot date as the scan reads timestamps', () => {
+    expect(plainTimestamp('2020-06-01')).toBe(epoch('2020-06-01T00:00:00'));
+    expect(plainTimestamp('2020-06-01 12:30:05')).toBe(epoch('2020-06-01T12:30:05'));
+    for (const bad of ['2020-02-30', '2020-6-01', '2020-06-01T00:00:00', '2020-06-01 24:00:00', '']) {
+      expect(plainTimestamp(bad), bad).toBeNaN();
+    }
+  });
+
   it('leaves a header-only file to DuckDB', async () => {
     expect((await scanText('id,WHEN_TIMESTAMP,A,B\n')).plain).toBe(false);
     expect((await scanText('id,WHEN_TIMESTAMP,A,B')).plain).toBe(false);
@@ -140,9 +169,16 @@ describe('the hubspot loader with and without the scan', () => {
     return FrameworkConfigSchema.parse({ ...extra, data: { data_dir: dataDir } });
   }
 
+  /** Whether the files are read without DuckDB. */
+  async function readsPlain(dir: string, extra: FrameworkConfigInput = {}): Promise<boolean> {
+    const files = { customers: 'customers.csv', noncustomers: 'noncustomers.csv', usage: 'usage_actions.csv' };
+    const paths = { customers: path.join(dir, files.customers), noncustomers: path.join(dir, files.noncustomers), usage: path.join(dir, files.usage) };
+    return (await readPlain(config(dir, extra), paths, files, () => {})) !== undefined;
+  }
+
   async function bothWays(dir: string, extra: FrameworkConfigInput = {}) {
     const scanned = await loadHubspot(config(dir, extra));
-    const duck = await loadHubspot(config(dir, extra), undefined, { scanUsage: false });
+    const duck = await loadHubspot(config(dir, extra), undefined, { plain: false });
     expect(scanned.table.columns.map((c) => c.name)).toEqual(duck.table.columns.map((c) => c.name));
     for (const [i, c] of scanned.table.columns.entries()) {
       expect([...c.values], c.name).toEqual([...duck.table.columns[i].values]);
@@ -160,25 +196,48 @@ describe('the hubspot loader with and without the scan', () => {
     ['windows, a fixed snapshot', { features: { usage: { mode: 'windows' }, cutoff: { snapshot_date: '2020-06-01' } } }],
   ];
 
-  it.each(settings)('gives the same dataset (%s)', async (_, extra) => {
+  /** A generated sample with the cases the readers must agree on appended. */
+  function sample(seed: number, bigIds = false): string {
     const dir = tmp();
-    generateSample({ companies: 1500, seed: 11, outDir: dir });
-    // decimals, an empty counter, an orphan id and rows on a customer's close date
-    const cust = readFileSync(path.join(dir, 'customers.csv'), 'utf8').split('\n')[1].split(',');
+    generateSample({ companies: 1500, seed, outDir: dir });
+    const file = (f: string) => path.join(dir, f);
+    const cust = readFileSync(file('customers.csv'), 'utf8').split('\n')[1].split(',');
+    const non = readFileSync(file('noncustomers.csv'), 'utf8').split('\n')[1].split(',');
+    const big = bigIds ? '123456789012345' : '77777';
+    // a duplicate customer (different values), a non-customer also a customer, empty attributes, a text
+    // with spaces around it, an id far above the others (a map instead of a table when bigIds)
+    appendFileSync(file('customers.csv'), `${cust[0]},2020-01-01,1.0,1.0,1,OTHER\n${non[0]},2020-02-03,5.0,,, RETAIL \n`);
+    appendFileSync(file('noncustomers.csv'), `${big},,2 to 5,\n-4,12.5,,INTERNET\n${non[0]},3.0,1,RETAIL\n`);
+    // decimals, an empty counter, an orphan id, rows on a customer's close date, rows of the new ids
     appendFileSync(
-      path.join(dir, 'usage_actions.csv'),
+      file('usage_actions.csv'),
       `${cust[0]},${cust[1]} 00:00:00,0.25,,1.5,0,0,0,0,0\n` +
         `${cust[0]},${cust[1]} 00:00:00,0.5,1,1.5,0,0,0,0,0\n` +
-        `99999999,2019-03-04 00:00:00,1,1,1,1,1,1,1,1\n`,
+        `99999999,2019-03-04 00:00:00,1,1,1,1,1,1,1,1\n` +
+        `${big},2019-03-04 12:00:00,3,1,1,1,1,1,1,1\n` +
+        `-4,2019-03-05,2,1,1,1,1,1,1,1\n` +
+        `${non[0]},2020-02-10 00:00:00,9,9,9,9,9,9,9,9\n`,
     );
-    const ds = await bothWays(dir, extra);
-    expect(ds.warnings.join('\n')).toMatch(/usage_actions\.csv: \d+ rows with ids in neither/);
+    return dir;
+  }
+
+  it.each(settings)('gives the same dataset (%s)', async (_, extra) => {
+    for (const bigIds of [false, true]) {
+      const dir = sample(11, bigIds);
+      expect(await readsPlain(dir, extra)).toBe(true);
+      const ds = await bothWays(dir, extra);
+      const warnings = ds.warnings.join('\n');
+      expect(warnings).toMatch(/customers\.csv: 1 duplicate rows/);
+      expect(warnings).toMatch(/ids are in both/);
+      expect(warnings).toMatch(/usage_actions\.csv: \d+ rows with ids in neither/);
+    }
   });
 
   it('falls back to DuckDB for a file that is not plain, with the same result', async () => {
     const dir = tmp();
     generateSample({ companies: 600, seed: 12, outDir: dir });
     appendFileSync(path.join(dir, 'usage_actions.csv'), '1,"2019-03-04 00:00:00",1,1,1,1,1,1,1,1\n');
+    expect(await readsPlain(dir)).toBe(false);
     const ds = await bothWays(dir);
     expect(ds.rawRows!.usage).toBeGreaterThan(0);
   });

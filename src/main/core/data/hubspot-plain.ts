@@ -1,0 +1,196 @@
+/**
+ * The HubSpot files without DuckDB, when all three are plain (plain-csv.ts): each is scanned into
+ * typed columns (and hashed on the way), the companies are built and the usage rows joined here, with
+ * the same results as hubspot-duck.ts (the tests compare the two on every setting). Returns undefined
+ * when a file is not plain or a check would fail, so that the DuckDB reader reads the files and
+ * reports what is wrong.
+ */
+import type { FrameworkConfig } from '../../../shared/config/schema';
+import { inspectCsv } from './csv';
+import { FingerprintBuilder } from './fingerprint';
+import {
+  COMPANY_ATTRIBUTES,
+  duplicateWarnings,
+  type Companies,
+  type HubspotFiles,
+  type HubspotRead,
+} from './hubspot-read';
+import { plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
+import { joinUsage } from './usage-join';
+
+/** Dense indexes for ids, in order of first appearance: a table for small integer ids, else a map. */
+class IdIndex {
+  size = 0;
+  private readonly table?: Int32Array;
+  private readonly map?: Map<number, number>;
+  constructor(ids: Float64Array[]) {
+    let min = Infinity;
+    let max = -Infinity;
+    let rows = 0;
+    for (const a of ids) {
+      rows += a.length;
+      for (const v of a) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    if (min >= 0 && max < 4 * rows + 65_536) this.table = new Int32Array(max + 1).fill(-1);
+    else this.map = new Map();
+  }
+  /** The id's index, or -1. */
+  find(id: number): number {
+    if (this.table) return id >= 0 && id < this.table.length ? this.table[id] : -1;
+    return this.map!.get(id) ?? -1;
+  }
+  /** The id's index, given the next one when new. */
+  add(id: number): number {
+    const known = this.find(id);
+    if (known >= 0) return known;
+    if (this.table) this.table[id] = this.size;
+    else this.map!.set(id, this.size);
+    return this.size++;
+  }
+}
+
+/** `seconds` as DuckDB's strftime(…, '%Y-%m-%d %H:%M:%S') writes it. */
+function formatTimestamp(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The companies of the two scanned company files (as hubspot-duck.ts `companies` builds them). */
+function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: HubspotFiles): { companies: Companies; index: IdIndex } {
+  const custIds = cust.numbers.get(idc)!;
+  const nonIds = non.numbers.get(idc)!;
+  const nCust = cust.rows;
+  const index = new IdIndex([custIds, nonIds]);
+  // per company (index order = order of first appearance = company order): first row, counts per file
+  const nRows = nCust + non.rows;
+  const firstPos = new Int32Array(nRows);
+  const inCust = new Int32Array(nRows);
+  const inNon = new Int32Array(nRows);
+  const firstNonPos = new Int32Array(nRows);
+  for (let p = 0; p < nRows; p++) {
+    const customer = p < nCust;
+    const known = index.size;
+    const k = index.add(customer ? custIds[p] : nonIds[p - nCust]);
+    if (k === known) firstPos[k] = p; // a new id
+    if (customer) inCust[k]++;
+    else if (inNon[k]++ === 0) firstNonPos[k] = p;
+  }
+  const count = index.size;
+  const firsts = firstPos.subarray(0, count);
+  const ids = new Array<string>(count);
+  const y = new Uint8Array(count);
+  const closed = new Float64Array(count).fill(NaN);
+  const custClose = cust.numbers.get('CLOSEDATE')!;
+  for (let k = 0; k < count; k++) {
+    const p = firstPos[k];
+    const customer = p < nCust;
+    ids[k] = String(customer ? custIds[p] : nonIds[p - nCust]);
+    y[k] = customer ? 1 : 0;
+    if (customer) closed[k] = custClose[p];
+  }
+
+  // attributes from each company's first row; text as codes into the sorted values of both files
+  const dictionaries = new Map<string, string[]>();
+  const attributes = COMPANY_ATTRIBUTES.map((name) => {
+    const nc = cust.texts.get(name);
+    const nn = non.texts.get(name);
+    if (!nc || !nn) {
+      const a = cust.numbers.get(name)!;
+      const b = non.numbers.get(name)!;
+      return Float64Array.from(firsts, (p) => (p < nCust ? a[p] : b[p - nCust]));
+    }
+    const values = [...new Set([...nc.values, ...nn.values])].sort();
+    dictionaries.set(name, values);
+    const codeOf = new Map(values.map((v, i) => [v, i + 1]));
+    const remap = (t: typeof nc) => Int32Array.from([0, ...t.values.map((v) => codeOf.get(v)!)]);
+    const rc = remap(nc);
+    const rn = remap(nn);
+    return Int32Array.from(firsts, (p) => (p < nCust ? rc[nc.codes[p]] : rn[nn.codes[p - nCust]]));
+  });
+
+  const order = (keep: (k: number) => boolean, by: Int32Array) =>
+    [...Array(count).keys()]
+      .filter(keep)
+      .sort((a, b) => by[a] - by[b])
+      .slice(0, 5)
+      .map((k) => ids[k]);
+  let customerIds = 0;
+  let noncustomerIds = 0;
+  let inBoth = 0;
+  for (let k = 0; k < count; k++) {
+    if (inCust[k] > 0) customerIds++;
+    if (inNon[k] > 0) noncustomerIds++;
+    if (inCust[k] > 0 && inNon[k] > 0) inBoth++;
+  }
+  const warnings = duplicateWarnings(
+    names,
+    { customers: nCust, noncustomers: non.rows, customerIds, noncustomerIds, inBoth },
+    {
+      customers: customerIds < nCust ? order((k) => inCust[k] > 1, firstPos) : [],
+      noncustomers: noncustomerIds < non.rows ? order((k) => inNon[k] > 1, firstNonPos) : [],
+      inBoth: inBoth > 0 ? order((k) => inCust[k] > 0 && inNon[k] > 0, firstNonPos) : [],
+    },
+  );
+  return { companies: { count, ids, y, attributes, dictionaries, closed, warnings }, index };
+}
+
+export async function readPlain(
+  config: FrameworkConfig,
+  files: HubspotFiles,
+  names: HubspotFiles,
+  onProgress: (msg: string) => void,
+): Promise<HubspotRead | undefined> {
+  const { data, features } = config;
+  const idc = data.id_column;
+  const counters = features.usage.counters;
+  const snapshot = features.cutoff.snapshot_date;
+  if (snapshot !== null && Number.isNaN(plainTimestamp(snapshot))) return undefined;
+  const attributes: Record<string, PlainKind> = { ALEXA_RANK: 'number', EMPLOYEE_RANGE: 'text', INDUSTRY: 'text' };
+  const wanted: [string, Record<string, PlainKind>][] = [
+    [files.customers, { [idc]: 'id', CLOSEDATE: 'timestamp', ...attributes }],
+    [files.noncustomers, { [idc]: 'id', ...attributes }],
+    [files.usage, { [idc]: 'id', WHEN_TIMESTAMP: 'timestamp!', ...Object.fromEntries(counters.map((c) => [c, 'number'])) }],
+  ];
+  let headers: string[][];
+  try {
+    headers = wanted.map(([file, columns]) => inspectCsv(file, Object.keys(columns)));
+  } catch {
+    return undefined; // the DuckDB reader reports it, in its order
+  }
+  onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
+  const fingerprint = new FingerprintBuilder();
+  const tables: PlainTable[] = [];
+  for (const [i, [file, columns]] of wanted.entries()) {
+    fingerprint.begin(file);
+    const scan = await scanPlainCsv(file, headers[i], columns, fingerprint.hash);
+    if (!scan.plain) return undefined;
+    fingerprint.end();
+    tables.push(scan.table);
+  }
+  const readAt = performance.now();
+  const [cust, non, usage] = tables;
+  if (features.cutoff.rule === 'point_in_time' && cust.numbers.get('CLOSEDATE')!.some(Number.isNaN)) return undefined;
+
+  const { companies, index } = buildCompanies(idc, cust, non, names);
+  const ts = usage.numbers.get('WHEN_TIMESTAMP')!;
+  let latest = -Infinity;
+  for (const t of ts) if (t > latest) latest = t;
+  const rows = {
+    rows: usage.rows,
+    id: usage.numbers.get(idc)!,
+    ts,
+    counters: counters.map((c) => usage.numbers.get(c)!),
+  };
+  return {
+    companies,
+    rawRows: { customers: cust.rows, noncustomers: non.rows, usage: usage.rows },
+    latestUsage: formatTimestamp(latest),
+    epochOf: (text) => Promise.resolve(plainTimestamp(text)),
+    aggregate: (aggregator, end, sorted) =>
+      Promise.resolve(joinUsage(rows, (id) => index.find(id), end, sorted, aggregator)),
+    fingerprint: Promise.resolve(fingerprint.digest()),
+    readAt,
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * A fast path for the HubSpot files: reads a *plain* CSV file straight into typed columns, hashing
+ * its bytes on the way. Plain means: no quotes; integers (ids) of at most 15 digits; numbers as plain
+ * decimals (`-12.5`, at most 15 digits); timestamps as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; text
+ * in ASCII; every line with the header's number of fields. Our generator and HubSpot's exports write
+ * such files.
+ *
+ * Anything else (a quote, a malformed or out-of-range value, a missing required value, a wrong number
+ * of fields, an empty line, no data rows, a line over 64 KB) ends the scan with `{ plain: false }`
+ * and the caller reads the files with DuckDB's CSV reader instead, which gives the data or an error
+ * message naming the line. So the two readers must agree on every plain file, which the tests check
+ * value for value. The scan exists because it is several times faster than DuckDB's reader plus the
+ * transfer of its results into JavaScript (bench/results/pipeline.md).
+ *
+ * Values are what DuckDB's reader gives: numbers correctly rounded (at most 15 digits are an exact
+ * integer, divided once by an exact power of ten), timestamps as epoch seconds (`epoch()`), an empty
+ * number or timestamp NaN and an empty text null (DuckDB's NULL).
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { Hash } from 'node:crypto';
+
+/** `id`: an integer that must be present; `timestamp!`: a timestamp that must be present. */
+export type PlainKind = 'id' | 'number' | 'timestamp' | 'timestamp!' | 'text';
+
+/** A text column: per row a code into `values` (0 = empty), codes in order of first appearance. */
+export interface TextValues {
+  codes: Int32Array;
+  values: string[];
+}
+
+export interface PlainTable {
+  rows: number;
+  /** The id, number and timestamp columns. */
+  numbers: Map<string, Float64Array>;
+  texts: Map<string, TextValues>;
+}
+
+export type PlainScan = { plain: true; table: PlainTable } | { plain: false; reason: string };
+
+/** Bytes read per step; the scan yields to the event loop between steps. */
+const READ_BYTES = 1 << 20;
+/** Longer lines than this are not plain. */
+const MAX_LINE = 1 << 16;
+
+// field roles: a kind, and the index of its output column
+const K_ID = 0;
+const K_NUMBER = 1;
+const K_TIMESTAMP = 2;
+const K_TIMESTAMP_REQUIRED = 3;
+const K_TEXT = 4;
+const K_SKIP = 5;
+const KIND_CODES: Record<PlainKind, number> = {
+  id: K_ID,
+  number: K_NUMBER,
+  timestamp: K_TIMESTAMP,
+  'timestamp!': K_TIMESTAMP_REQUIRED,
+  text: K_TEXT,
+};
+
+const COMMA = 44;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+const SPACE = 32;
+const COLON = 58;
+
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+const DAY = 86_400;
+
+/** Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (m 1–12). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+const isDigit = (byte: number) => byte >= ZERO && byte <= ZERO + 9;
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+function sameBytes(a: Buffer, b: Buffer, from: number, to: number): boolean {
+  if (a.length !== to - from) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[from + i]) return false;
+  return true;
+}
+
+/** Growable output columns. */
+class Store {
+  rows = 0;
+  numbers: Float64Array[];
+  codes: Int32Array[];
+  /** Per text column: hash of a value's bytes → its code (a collision probes the next hash). */
+  readonly dictionaries: Map<number, number>[];
+  /** Per text column: the bytes of each code's value. */
+  readonly values: Buffer[][];
+  constructor(
+    public capacity: number,
+    numbers: number,
+    texts: number,
+  ) {
+    this.numbers = Array.from({ length: numbers }, () => new Float64Array(capacity));
+    this.codes = Array.from({ length: texts }, () => new Int32Array(capacity));
+    this.dictionaries = Array.from({ length: texts }, () => new Map());
+    this.values = Array.from({ length: texts }, () => []);
+  }
+  grow(): void {
+    this.capacity = Math.ceil(this.capacity * 1.5) + 1024;
+    const copy = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(this.capacity);
+      b.set(a.subarray(0, this.rows));
+      return b;
+    };
+    this.numbers = this.numbers.map((a) => copy(a, (n) => new Float64Array(n)));
+    this.codes = this.codes.map((a) => copy(a, (n) => new Int32Array(n)));
+  }
+}
+
+/**
+ * Parses the complete lines in `b[start, end)` into `store` until it is full; returns the offset
+ * after the last parsed line, or -1 when a line is not plain (the whole scan is then abandoned).
+ */
+function parseLines(b: Buffer, start: number, end: number, kind: Int32Array, slot: Int32Array, store: Store): number {
+  const fields = kind.length;
+  const { numbers, codes, dictionaries, values, capacity } = store;
+  let row = store.rows;
+  let p = start;
+  while (p < end && row < capacity) {
+    for (let f = 0; f < fields; f++) {
+      const k = kind[f];
+      let c = b[p];
+      if (k === K_NUMBER || k === K_ID) {
+        // [-]digits[.digits] (no fraction for an id), or empty
+        const neg = c === MINUS;
+        if (neg) c = b[++p];
+        const first = p;
+        let m = 0;
+        while (c >= ZERO && c <= ZERO + 9) {
+          m = m * 10 + (c - ZERO);
+          c = b[++p];
+        }
+        let digits = p - first;
+        let v = digits === 0 ? NaN : m;
+        if (c === DOT && k === K_NUMBER) {
+          const dot = ++p;
+          c = b[p];
+          while (c >= ZERO && c <= ZERO + 9) {
+            m = m * 10 + (c - ZERO);
+            c = b[++p];
+          }
+          const frac = p - dot;
+          if (frac === 0 || digits === 0) return -1;
+          digits += frac;
+          v = m / POW10[frac];
+        }
+        if (digits > 15 || (digits === 0 && (neg || k === K_ID))) return -1;
+        numbers[slot[f]][row] = neg ? -v : v;
+      } else if (k === K_TIMESTAMP || k === K_TIMESTAMP_REQUIRED) {
+        let sec = NaN;
+        if (c === COMMA || c === LF || c === CR) {
+          if (k === K_TIMESTAMP_REQUIRED) return -1;
+        } else {
+          // YYYY-MM-DD[ HH:MM:SS]
+          const dateDigits =
+            isDigit(b[p]) &&
+            isDigit(b[p + 1]) &&
+            isDigit(b[p + 2]) &&
+            isDigit(b[p + 3]) &&
+            isDigit(b[p + 5]) &&
+            isDigit(b[p + 6]) &&
+            isDigit(b[p + 8]) &&
+            isDigit(b[p + 9]);
+          if (!dateDigits || b[p + 4] !== MINUS || b[p + 7] !== MINUS) return -1;
+          const y = (b[p] - ZERO) * 1000 + (b[p + 1] - ZERO) * 100 + (b[p + 2] - ZERO) * 10 + (b[p + 3] - ZERO);
+          const mo = (b[p + 5] - ZERO) * 10 + (b[p + 6] - ZERO);
+          const d = (b[p + 8] - ZERO) * 10 + (b[p + 9] - ZERO);
+          if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return -1;
+          sec = daysFromCivil(y, mo, d) * DAY;
+          p += 10;
+          if (b[p] === SPACE) {
+            const timeDigits =
+              isDigit(b[p + 1]) &&
+              isDigit(b[p + 2]) &&
+              isDigit(b[p + 4]) &&
+              isDigit(b[p + 5]) &&
+              isDigit(b[p + 7]) &&
+              isDigit(b[p + 8]);
+            if (!timeDigits || b[p + 3] !== COLON || b[p + 6] !== COLON) return -1;
+            const h = (b[p + 1] - ZERO) * 10 + (b[p + 2] - ZERO);
+            const mi = (b[p + 4] - ZERO) * 10 + (b[p + 5] - ZERO);
+            const s = (b[p + 7] - ZERO) * 10 + (b[p + 8] - ZERO);
+            if (h > 23 || mi > 59 || s > 59) return -1;
+            sec += h * 3600 + mi * 60 + s;
+            p += 9;
+          }
+          c = b[p];
+        }
+        numbers[slot[f]][row] = sec;
+      } else {
+        // text (ASCII, no quotes), or a column we do not use (no quotes)
+        const first = p;
+        let h = FNV_OFFSET;
+        while (c !== COMMA && c !== LF && c !== CR && p < end) {
+          if (c === QUOTE || (k === K_TEXT && c > 127)) return -1;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          c = b[++p];
+        }
+        if (k === K_TEXT) {
+          // the value's code, found by the hash of its bytes: no string per row
+          let code = 0;
+          if (p > first) {
+            const dict = dictionaries[slot[f]];
+            const known = values[slot[f]];
+            for (;;) {
+              code = dict.get(h) ?? 0;
+              if (code === 0) {
+                known.push(Buffer.from(b.subarray(first, p)));
+                dict.set(h, (code = known.length));
+                break;
+              }
+              if (sameBytes(known[code - 1], b, first, p)) break;
+              h = (h + 1) | 0;
+            }
+          }
+          codes[slot[f]][row] = code;
+        }
+      }
+      if (f < fields - 1) {
+        if (c !== COMMA) return -1;
+        p++;
+      } else {
+        if (c === CR) c = b[++p];
+        if (c !== LF) return -1;
+        p++;
+      }
+    }
+    row++;
+  }
+  store.rows = row;
+  return p;
+}
+
+/**
+ * Scans `file` (its header already checked, `header` its column names) into the columns `columns`
+ * asks for, updating `hash` with every byte read. Resolves to `{ plain: false }` as soon as a line is
+ * not plain.
+ */
+export async function scanPlainCsv(
+  file: string,
+  header: readonly string[],
+  columns: Record<string, PlainKind>,
+  hash?: Hash,
+): Promise<PlainScan> {
+  const kind = new Int32Array(header.length).fill(K_SKIP);
+  const slot = new Int32Array(header.length);
+  const numberNames: string[] = [];
+  const textNames: string[] = [];
+  header.forEach((h, i) => {
+    const want = Object.hasOwn(columns, h) ? columns[h] : undefined;
+    if (!want) return;
+    kind[i] = KIND_CODES[want];
+    const names = want === 'text' ? textNames : numberNames;
+    slot[i] = names.length;
+    names.push(h);
+  });
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
+    let store: Store | undefined;
+    let carry = 0; // bytes of an incomplete line kept at the start of buf
+    for (;;) {
+      const n = readSync(fd, buf, carry, READ_BYTES, null);
+      hash?.update(buf.subarray(carry, carry + n));
+      const filled = carry + n;
+      let start = 0;
+      if (!store) {
+        const nl = buf.subarray(0, filled).indexOf(LF);
+        if (nl < 0) {
+          if (n === 0 || filled > MAX_LINE) return { plain: false, reason: 'no data rows' };
+          carry = filled;
+          continue;
+        }
+        start = nl + 1;
+        // rows ≈ file size / the first rows' line length
+        const sample = buf.subarray(start, Math.min(filled, start + 65_536));
+        let lines = 0;
+        for (const byte of sample) if (byte === LF) lines++;
+        const lineBytes = Math.max(16, lines > 0 ? sample.length / lines : sample.length);
+        const rows = Math.ceil((fstatSync(fd).size / lineBytes) * 1.05) + 16;
+        store = new Store(rows, numberNames.length, textNames.length);
+      }
+      // complete lines only, except the file's last line, which may lack its newline
+      let end = buf.subarray(0, filled).lastIndexOf(LF) + 1;
+      if (n === 0 && filled > Math.max(start, end)) {
+        buf[filled] = LF;
+        end = filled + 1;
+      }
+      for (let p = start; p < end; ) {
+        p = parseLines(buf, p, end, kind, slot, store);
+        if (p < 0) return { plain: false, reason: 'not a plain line' };
+        if (p < end) store.grow();
+      }
+      if (n === 0) {
+        if (store.rows === 0) return { plain: false, reason: 'no data rows' };
+        return { plain: true, table: tableOf(store, numberNames, textNames) };
+      }
+      start = Math.max(start, end);
+      carry = filled - start;
+      if (carry > MAX_LINE) return { plain: false, reason: 'a line over 64 KB' };
+      buf.copy(buf, 0, start, filled);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tableOf(store: Store, numberNames: string[], textNames: string[]): PlainTable {
+  const n = store.rows;
+  return {
+    rows: n,
+    numbers: new Map(numberNames.map((name, i) => [name, store.numbers[i].subarray(0, n)])),
+    texts: new Map(
+      textNames.map((name, i) => [
+        name,
+        { codes: store.codes[i].subarray(0, n), values: store.values[i].map((v) => v.toString('latin1')) },
+      ]),
+    ),
+  };
+}
+
+/** Epoch seconds of a plain `YYYY-MM-DD[ HH:MM:SS]` text, as the scan reads it; NaN for any other text. */
+export function plainTimestamp(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/.exec(text);
+  if (!m) return NaN;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1).map((v) => (v === undefined ? undefined : Number(v))) as number[];
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return NaN;
+  return daysFromCivil(y, mo, d) * DAY + h * 3600 + mi * 60 + s;
+}
