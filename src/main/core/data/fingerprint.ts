@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -25,6 +25,18 @@ export class FingerprintBuilder {
   }
   end(): void {
     this.hash.update('\0');
+  }
+  /** begin, the whole file, end. */
+  addFile(file: string): void {
+    this.begin(file);
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const fd = openSync(file, 'r');
+    try {
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) this.hash.update(buf.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+    this.end();
   }
   digest(): string {
     return this.hash.digest('hex');

@@ -7,7 +7,6 @@
  */
 import type { FrameworkConfig } from '../../../shared/config/schema';
 import { inspectCsv } from './csv';
-import { FingerprintBuilder } from './fingerprint';
 import {
   COMPANY_ATTRIBUTES,
   duplicateWarnings,
@@ -16,6 +15,7 @@ import {
   type HubspotRead,
 } from './hubspot-read';
 import { plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
+import { startScan } from './scan-thread';
 import { joinUsage } from './usage-join';
 
 /** Dense indexes for ids, in order of first appearance: a table for small integer ids, else a map. */
@@ -78,15 +78,21 @@ function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: H
     else if (inNon[k]++ === 0) firstNonPos[k] = p;
   }
   const count = index.size;
-  const firsts = firstPos.subarray(0, count);
-  const ids = new Array<string>(count);
+  /** Per company, its first row's value of a column of each file. */
+  const fromFirstRows = <T extends Float64Array | Int32Array>(out: T, a: ArrayLike<number>, b: ArrayLike<number>): T => {
+    for (let k = 0; k < count; k++) {
+      const p = firstPos[k];
+      out[k] = p < nCust ? a[p] : b[p - nCust];
+    }
+    return out;
+  };
+  const idOf = (k: number) => String(firstPos[k] < nCust ? custIds[firstPos[k]] : nonIds[firstPos[k] - nCust]);
   const y = new Uint8Array(count);
   const closed = new Float64Array(count).fill(NaN);
   const custClose = cust.numbers.get('CLOSEDATE')!;
   for (let k = 0; k < count; k++) {
     const p = firstPos[k];
     const customer = p < nCust;
-    ids[k] = String(customer ? custIds[p] : nonIds[p - nCust]);
     y[k] = customer ? 1 : 0;
     if (customer) closed[k] = custClose[p];
   }
@@ -97,25 +103,29 @@ function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: H
     const nc = cust.texts.get(name);
     const nn = non.texts.get(name);
     if (!nc || !nn) {
-      const a = cust.numbers.get(name)!;
-      const b = non.numbers.get(name)!;
-      return Float64Array.from(firsts, (p) => (p < nCust ? a[p] : b[p - nCust]));
+      return fromFirstRows(new Float64Array(count), cust.numbers.get(name)!, non.numbers.get(name)!);
     }
     const values = [...new Set([...nc.values, ...nn.values])].sort();
     dictionaries.set(name, values);
     const codeOf = new Map(values.map((v, i) => [v, i + 1]));
-    const remap = (t: typeof nc) => Int32Array.from([0, ...t.values.map((v) => codeOf.get(v)!)]);
-    const rc = remap(nc);
-    const rn = remap(nn);
-    return Int32Array.from(firsts, (p) => (p < nCust ? rc[nc.codes[p]] : rn[nn.codes[p - nCust]]));
+    // a file's codes (by first appearance in it) → codes into the sorted values
+    const recode = (t: typeof nc) => Int32Array.from([0, ...t.values.map((v) => codeOf.get(v)!)]);
+    const [toC, toN] = [recode(nc), recode(nn)];
+    const codes = fromFirstRows(new Int32Array(count), nc.codes, nn.codes);
+    for (let k = 0; k < count; k++) codes[k] = firstPos[k] < nCust ? toC[codes[k]] : toN[codes[k]];
+    return codes;
   });
 
-  const order = (keep: (k: number) => boolean, by: Int32Array) =>
-    [...Array(count).keys()]
-      .filter(keep)
-      .sort((a, b) => by[a] - by[b])
-      .slice(0, 5)
-      .map((k) => ids[k]);
+  /** The ids of the first 5 companies that `keep`, by `by` (ascending; unique per company). */
+  const firstFive = (keep: (k: number) => boolean, by: Int32Array): string[] => {
+    const best: number[] = [];
+    for (let k = 0; k < count; k++) {
+      if (!keep(k) || (best.length === 5 && by[k] >= by[best[4]])) continue;
+      best.splice(best.length === 5 ? 4 : best.length, 1, k);
+      best.sort((a, b) => by[a] - by[b]);
+    }
+    return best.map(idOf);
+  };
   let customerIds = 0;
   let noncustomerIds = 0;
   let inBoth = 0;
@@ -128,12 +138,26 @@ function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: H
     names,
     { customers: nCust, noncustomers: non.rows, customerIds, noncustomerIds, inBoth },
     {
-      customers: customerIds < nCust ? order((k) => inCust[k] > 1, firstPos) : [],
-      noncustomers: noncustomerIds < non.rows ? order((k) => inNon[k] > 1, firstNonPos) : [],
-      inBoth: inBoth > 0 ? order((k) => inCust[k] > 0 && inNon[k] > 0, firstNonPos) : [],
+      customers: customerIds < nCust ? firstFive((k) => inCust[k] > 1, firstPos) : [],
+      noncustomers: noncustomerIds < non.rows ? firstFive((k) => inNon[k] > 1, firstNonPos) : [],
+      inBoth: inBoth > 0 ? firstFive((k) => inCust[k] > 0 && inNon[k] > 0, firstNonPos) : [],
     },
   );
-  return { companies: { count, ids, y, attributes, dictionaries, closed, warnings }, index };
+  // the ids as text are made on first use: training never reads them (previews do), and 100k strings
+  // cost more in allocation and garbage collection than the rest of this function
+  let ids: string[] | undefined;
+  const companies: Companies = {
+    count,
+    get ids() {
+      return (ids ??= Array.from({ length: count }, (_, k) => idOf(k)));
+    },
+    y,
+    attributes,
+    dictionaries,
+    closed,
+    warnings,
+  };
+  return { companies, index };
 }
 
 export async function readPlain(
@@ -160,20 +184,28 @@ export async function readPlain(
     return undefined; // the DuckDB reader reports it, in its order
   }
   onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
-  const fingerprint = new FingerprintBuilder();
+  // the usage file (the largest) on another thread, which also computes the fingerprint; the company files here
+  const usageScan = startScan({ files: wanted.map(([f]) => f), header: headers[2], kinds: wanted[2][1] });
+  usageScan.result.catch(() => {}); // awaited below, unless we give up first
   const tables: PlainTable[] = [];
-  for (const [i, [file, columns]] of wanted.entries()) {
-    fingerprint.begin(file);
-    const scan = await scanPlainCsv(file, headers[i], columns, fingerprint.hash);
-    if (!scan.plain) return undefined;
-    fingerprint.end();
+  for (const [i, [file, columns]] of wanted.slice(0, 2).entries()) {
+    const scan = await scanPlainCsv(file, headers[i], columns);
+    if (!scan.plain) {
+      usageScan.cancel();
+      return undefined;
+    }
     tables.push(scan.table);
   }
-  const readAt = performance.now();
-  const [cust, non, usage] = tables;
-  if (features.cutoff.rule === 'point_in_time' && cust.numbers.get('CLOSEDATE')!.some(Number.isNaN)) return undefined;
-
+  const [cust, non] = tables;
+  if (features.cutoff.rule === 'point_in_time' && cust.numbers.get('CLOSEDATE')!.some(Number.isNaN)) {
+    usageScan.cancel();
+    return undefined;
+  }
   const { companies, index } = buildCompanies(idc, cust, non, names);
+  const scanned = await usageScan.result.catch(() => undefined); // an error: the DuckDB reader reports it
+  if (!scanned?.scan.plain) return undefined;
+  const usage = scanned.scan.table;
+  const readAt = performance.now();
   const ts = usage.numbers.get('WHEN_TIMESTAMP')!;
   let latest = -Infinity;
   for (const t of ts) if (t > latest) latest = t;
@@ -190,7 +222,7 @@ export async function readPlain(
     epochOf: (text) => Promise.resolve(plainTimestamp(text)),
     aggregate: (aggregator, end, sorted) =>
       Promise.resolve(joinUsage(rows, (id) => index.find(id), end, sorted, aggregator)),
-    fingerprint: Promise.resolve(fingerprint.digest()),
+    fingerprint: Promise.resolve(scanned.fingerprint),
     readAt,
   };
 }

@@ -105,7 +105,9 @@ async function datasetFrom(
     source: 'hubspot',
     table: makeTable(columns),
     y: c.y,
-    ids: c.ids,
+    get ids() {
+      return c.ids; // made on first use by the plain reader
+    },
     categorical: ['EMPLOYEE_RANGE', 'INDUSTRY'],
     warnings,
     fingerprint,

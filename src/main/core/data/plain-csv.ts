@@ -88,8 +88,9 @@ const isDigit = (byte: number) => byte >= ZERO && byte <= ZERO + 9;
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
+const SMALL_HASH = 0x3fffffff;
 
-function sameBytes(a: Buffer, b: Buffer, from: number, to: number): boolean {
+function sameBytes(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
   if (a.length !== to - from) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[from + i]) return false;
   return true;
@@ -130,7 +131,7 @@ class Store {
  * Parses the complete lines in `b[start, end)` into `store` until it is full; returns the offset
  * after the last parsed line, or -1 when a line is not plain (the whole scan is then abandoned).
  */
-function parseLines(b: Buffer, start: number, end: number, kind: Int32Array, slot: Int32Array, store: Store): number {
+function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array, slot: Int32Array, store: Store): number {
   const fields = kind.length;
   const { numbers, codes, dictionaries, values, capacity } = store;
   let row = store.rows;
@@ -219,6 +220,7 @@ function parseLines(b: Buffer, start: number, end: number, kind: Int32Array, slo
           // the value's code, found by the hash of its bytes: no string per row
           let code = 0;
           if (p > first) {
+            h &= SMALL_HASH; // a small integer: map keys stay unboxed
             const dict = dictionaries[slot[f]];
             const known = values[slot[f]];
             for (;;) {
@@ -229,7 +231,7 @@ function parseLines(b: Buffer, start: number, end: number, kind: Int32Array, slo
                 break;
               }
               if (sameBytes(known[code - 1], b, first, p)) break;
-              h = (h + 1) | 0;
+              h = (h + 1) & SMALL_HASH;
             }
           }
           codes[slot[f]][row] = code;
@@ -276,6 +278,7 @@ export async function scanPlainCsv(
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
+    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     let store: Store | undefined;
     let carry = 0; // bytes of an incomplete line kept at the start of buf
     for (;;) {
@@ -294,7 +297,7 @@ export async function scanPlainCsv(
         // rows ≈ file size / the first rows' line length
         const sample = buf.subarray(start, Math.min(filled, start + 65_536));
         let lines = 0;
-        for (const byte of sample) if (byte === LF) lines++;
+        for (let i = sample.indexOf(LF); i >= 0; i = sample.indexOf(LF, i + 1)) lines++;
         const lineBytes = Math.max(16, lines > 0 ? sample.length / lines : sample.length);
         const rows = Math.ceil((fstatSync(fd).size / lineBytes) * 1.05) + 16;
         store = new Store(rows, numberNames.length, textNames.length);
@@ -306,7 +309,7 @@ export async function scanPlainCsv(
         end = filled + 1;
       }
       for (let p = start; p < end; ) {
-        p = parseLines(buf, p, end, kind, slot, store);
+        p = parseLines(bytes, p, end, kind, slot, store);
         if (p < 0) return { plain: false, reason: 'not a plain line' };
         if (p < end) store.grow();
       }
