@@ -14,29 +14,19 @@ export async function fingerprintFiles(files: string[]): Promise<string> {
   return h.digest('hex');
 }
 
-/**
- * fingerprintFiles for a caller that reads the files itself: `begin(file)`, every byte of the file
- * into `hash`, `end()`; then `digest()` once all are in.
- */
+/** fingerprintFiles, synchronously, file by file (`addFile`), then `digest()`. */
 export class FingerprintBuilder {
-  readonly hash: Hash = createHash('sha256');
-  begin(file: string): void {
-    this.hash.update(`${path.basename(file)}\0`);
-  }
-  end(): void {
-    this.hash.update('\0');
-  }
-  /** begin, the whole file, end. */
+  private readonly hash: Hash = createHash('sha256');
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
   addFile(file: string): void {
-    this.begin(file);
-    const buf = Buffer.allocUnsafe(1 << 20);
+    this.hash.update(`${path.basename(file)}\0`);
     const fd = openSync(file, 'r');
     try {
-      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) this.hash.update(buf.subarray(0, n));
+      for (let n; (n = readSync(fd, this.buf, 0, this.buf.length, null)) > 0; ) this.hash.update(this.buf.subarray(0, n));
     } finally {
       closeSync(fd);
     }
-    this.end();
+    this.hash.update('\0');
   }
   digest(): string {
     return this.hash.digest('hex');

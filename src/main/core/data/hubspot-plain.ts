@@ -5,6 +5,7 @@
  * when a file is not plain or a check would fail, so that the DuckDB reader reads the files and
  * reports what is wrong.
  */
+import { statSync } from 'node:fs';
 import type { FrameworkConfig } from '../../../shared/config/schema';
 import { inspectCsv } from './csv';
 import {
@@ -14,7 +15,7 @@ import {
   type HubspotFiles,
   type HubspotRead,
 } from './hubspot-read';
-import { plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
+import { lineStartAt, plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
 import { startScan } from './scan-thread';
 import { joinUsage } from './usage-join';
 
@@ -184,44 +185,62 @@ export async function readPlain(
     return undefined; // the DuckDB reader reports it, in its order
   }
   onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
-  // the usage file (the largest) on another thread, which also computes the fingerprint; the company files here
-  const usageScan = startScan({ files: wanted.map(([f]) => f), header: headers[2], kinds: wanted[2][1] });
-  usageScan.result.catch(() => {}); // awaited below, unless we give up first
+  // the usage file (the largest) in two parts: the second on another thread, which also computes the
+  // fingerprint, the first here after the company files
+  const usageKinds = wanted[2][1];
+  const dataStart = lineStartAt(files.usage, 1);
+  const size = statSync(files.usage).size;
+  const split = lineStartAt(files.usage, Math.max(dataStart, Math.floor((dataStart + size) / 2)));
+  const second = startScan({
+    files: wanted.map(([f]) => f),
+    file: files.usage,
+    header: headers[2],
+    kinds: usageKinds,
+    range: { from: split, to: size },
+  });
+  second.result.catch(() => {}); // awaited below, unless we give up first
   const tables: PlainTable[] = [];
   for (const [i, [file, columns]] of wanted.slice(0, 2).entries()) {
     const scan = await scanPlainCsv(file, headers[i], columns);
     if (!scan.plain) {
-      usageScan.cancel();
+      second.cancel();
       return undefined;
     }
     tables.push(scan.table);
   }
   const [cust, non] = tables;
   if (features.cutoff.rule === 'point_in_time' && cust.numbers.get('CLOSEDATE')!.some(Number.isNaN)) {
-    usageScan.cancel();
+    second.cancel();
     return undefined;
   }
   const { companies, index } = buildCompanies(idc, cust, non, names);
-  const scanned = await usageScan.result.catch(() => undefined); // an error: the DuckDB reader reports it
-  if (!scanned?.scan.plain) return undefined;
-  const usage = scanned.scan.table;
+  const first = await scanPlainCsv(files.usage, headers[2], usageKinds, { from: dataStart, to: split });
+  if (!first.plain) {
+    second.cancel();
+    return undefined;
+  }
+  const scanned = await second.result.catch(() => undefined); // an error: the DuckDB reader reports it
+  if (!scanned?.scan.plain || first.table.rows + scanned.scan.table.rows === 0) return undefined;
+  const usage = [first.table, scanned.scan.table];
   const readAt = performance.now();
-  const ts = usage.numbers.get('WHEN_TIMESTAMP')!;
   let latest = -Infinity;
-  for (const t of ts) if (t > latest) latest = t;
-  const rows = {
-    rows: usage.rows,
-    id: usage.numbers.get(idc)!,
-    ts,
-    counters: counters.map((c) => usage.numbers.get(c)!),
-  };
+  for (const part of usage) {
+    const ts = part.numbers.get('WHEN_TIMESTAMP')!;
+    for (let i = 0; i < ts.length; i++) if (ts[i] > latest) latest = ts[i];
+  }
+  const parts = usage.map((part) => ({
+    rows: part.rows,
+    id: part.numbers.get(idc)!,
+    ts: part.numbers.get('WHEN_TIMESTAMP')!,
+    counters: counters.map((c) => part.numbers.get(c)!),
+  }));
   return {
     companies,
-    rawRows: { customers: cust.rows, noncustomers: non.rows, usage: usage.rows },
+    rawRows: { customers: cust.rows, noncustomers: non.rows, usage: parts[0].rows + parts[1].rows },
     latestUsage: formatTimestamp(latest),
     epochOf: (text) => Promise.resolve(plainTimestamp(text)),
     aggregate: (aggregator, end, sorted) =>
-      Promise.resolve(joinUsage(rows, (id) => index.find(id), end, sorted, aggregator)),
+      Promise.resolve(joinUsage(parts, (id) => index.find(id), end, sorted, aggregator)),
     fingerprint: Promise.resolve(scanned.fingerprint),
     readAt,
   };

@@ -17,7 +17,6 @@
  * number or timestamp NaN and an empty text null (DuckDB's NULL).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { Hash } from 'node:crypto';
 
 /** `id`: an integer that must be present; `timestamp!`: a timestamp that must be present. */
 export type PlainKind = 'id' | 'number' | 'timestamp' | 'timestamp!' | 'text';
@@ -88,7 +87,6 @@ const isDigit = (byte: number) => byte >= ZERO && byte <= ZERO + 9;
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
-const SMALL_HASH = 0x3fffffff;
 
 function sameBytes(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
   if (a.length !== to - from) return false;
@@ -96,15 +94,50 @@ function sameBytes(a: Uint8Array, b: Uint8Array, from: number, to: number): bool
   return true;
 }
 
+/** A text column's distinct values, coded 1, 2, … in order of first appearance; found by their bytes' hash. */
+class ByteDictionary {
+  readonly values: Uint8Array[] = [];
+  /** Open addressing: per slot a code (0 = empty) and its value's hash. */
+  private codes = new Int32Array(64);
+  private hashes = new Int32Array(64);
+
+  /** The code of the value `b[from, to)` whose hash is `h`, given the next code when new. */
+  codeOf(b: Uint8Array, from: number, to: number, h: number): number {
+    const mask = this.codes.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const code = this.codes[i];
+      if (code === 0) {
+        this.values.push(b.slice(from, to));
+        this.codes[i] = this.values.length;
+        this.hashes[i] = h;
+        if (this.values.length * 2 > this.codes.length) this.grow();
+        return this.values.length;
+      }
+      if (this.hashes[i] === h && sameBytes(this.values[code - 1], b, from, to)) return code;
+    }
+  }
+
+  private grow(): void {
+    const { codes, hashes } = this;
+    this.codes = new Int32Array(codes.length * 2);
+    this.hashes = new Int32Array(codes.length * 2);
+    const mask = this.codes.length - 1;
+    codes.forEach((code, j) => {
+      if (code === 0) return;
+      let i = hashes[j] & mask;
+      while (this.codes[i] !== 0) i = (i + 1) & mask;
+      this.codes[i] = code;
+      this.hashes[i] = hashes[j];
+    });
+  }
+}
+
 /** Growable output columns. */
 class Store {
   rows = 0;
   numbers: Float64Array[];
   codes: Int32Array[];
-  /** Per text column: hash of a value's bytes → its code (a collision probes the next hash). */
-  readonly dictionaries: Map<number, number>[];
-  /** Per text column: the bytes of each code's value. */
-  readonly values: Buffer[][];
+  readonly dictionaries: ByteDictionary[];
   constructor(
     public capacity: number,
     numbers: number,
@@ -112,8 +145,7 @@ class Store {
   ) {
     this.numbers = Array.from({ length: numbers }, () => new Float64Array(capacity));
     this.codes = Array.from({ length: texts }, () => new Int32Array(capacity));
-    this.dictionaries = Array.from({ length: texts }, () => new Map());
-    this.values = Array.from({ length: texts }, () => []);
+    this.dictionaries = Array.from({ length: texts }, () => new ByteDictionary());
   }
   grow(): void {
     this.capacity = Math.ceil(this.capacity * 1.5) + 1024;
@@ -133,7 +165,7 @@ class Store {
  */
 function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array, slot: Int32Array, store: Store): number {
   const fields = kind.length;
-  const { numbers, codes, dictionaries, values, capacity } = store;
+  const { numbers, codes, dictionaries, capacity } = store;
   let row = store.rows;
   let p = start;
   while (p < end && row < capacity) {
@@ -218,23 +250,7 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
         }
         if (k === K_TEXT) {
           // the value's code, found by the hash of its bytes: no string per row
-          let code = 0;
-          if (p > first) {
-            h &= SMALL_HASH; // a small integer: map keys stay unboxed
-            const dict = dictionaries[slot[f]];
-            const known = values[slot[f]];
-            for (;;) {
-              code = dict.get(h) ?? 0;
-              if (code === 0) {
-                known.push(Buffer.from(b.subarray(first, p)));
-                dict.set(h, (code = known.length));
-                break;
-              }
-              if (sameBytes(known[code - 1], b, first, p)) break;
-              h = (h + 1) & SMALL_HASH;
-            }
-          }
-          codes[slot[f]][row] = code;
+          codes[slot[f]][row] = p > first ? dictionaries[slot[f]].codeOf(b, first, p, h) : 0;
         }
       }
       if (f < fields - 1) {
@@ -252,16 +268,39 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
   return p;
 }
 
+/** The byte offset of the first line that starts at or after `offset` (the file's size if none). */
+export function lineStartAt(file: string, offset: number): number {
+  if (offset === 0) return 0;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(65_536);
+    for (let pos = offset - 1; ; pos += buf.length) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) return fstatSync(fd).size;
+      const nl = buf.subarray(0, n).indexOf(LF);
+      if (nl >= 0) return pos + nl + 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A part of a file's data lines: from a line start up to (not including) another, or the file's end. */
+export interface ByteRange {
+  from: number;
+  to: number;
+}
+
 /**
- * Scans `file` (its header already checked, `header` its column names) into the columns `columns`
- * asks for, updating `hash` with every byte read. Resolves to `{ plain: false }` as soon as a line is
- * not plain.
+ * Scans the data lines of `file` (its header already checked, `header` its column names), or the
+ * lines of `range`, into the columns `columns` asks for. Resolves to `{ plain: false }` as soon as a
+ * line is not plain, and for a file without data rows (a range may have none).
  */
 export async function scanPlainCsv(
   file: string,
   header: readonly string[],
   columns: Record<string, PlainKind>,
-  hash?: Hash,
+  range?: ByteRange,
 ): Promise<PlainScan> {
   const kind = new Int32Array(header.length).fill(K_SKIP);
   const slot = new Int32Array(header.length);
@@ -277,50 +316,45 @@ export async function scanPlainCsv(
   });
   const fd = openSync(file, 'r');
   try {
+    const size = fstatSync(fd).size;
+    // the data lines start after the header line
+    const from = range?.from ?? lineStartAt(file, 1);
+    const to = Math.min(range?.to ?? size, size);
+    if (!range && (from >= size || from === 0)) return { plain: false, reason: 'no data rows' };
     const buf = Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     let store: Store | undefined;
     let carry = 0; // bytes of an incomplete line kept at the start of buf
-    for (;;) {
-      const n = readSync(fd, buf, carry, READ_BYTES, null);
-      hash?.update(buf.subarray(carry, carry + n));
+    for (let pos = from; ; ) {
+      const n = readSync(fd, buf, carry, Math.min(READ_BYTES, to - pos), pos);
+      pos += n;
       const filled = carry + n;
-      let start = 0;
       if (!store) {
-        const nl = buf.subarray(0, filled).indexOf(LF);
-        if (nl < 0) {
-          if (n === 0 || filled > MAX_LINE) return { plain: false, reason: 'no data rows' };
-          carry = filled;
-          continue;
-        }
-        start = nl + 1;
-        // rows ≈ file size / the first rows' line length
-        const sample = buf.subarray(start, Math.min(filled, start + 65_536));
+        // rows ≈ bytes / the first lines' length
+        const sample = buf.subarray(0, Math.min(filled, 65_536));
         let lines = 0;
         for (let i = sample.indexOf(LF); i >= 0; i = sample.indexOf(LF, i + 1)) lines++;
         const lineBytes = Math.max(16, lines > 0 ? sample.length / lines : sample.length);
-        const rows = Math.ceil((fstatSync(fd).size / lineBytes) * 1.05) + 16;
-        store = new Store(rows, numberNames.length, textNames.length);
+        store = new Store(Math.ceil(((to - from) / lineBytes) * 1.05) + 16, numberNames.length, textNames.length);
       }
       // complete lines only, except the file's last line, which may lack its newline
       let end = buf.subarray(0, filled).lastIndexOf(LF) + 1;
-      if (n === 0 && filled > Math.max(start, end)) {
+      if (n === 0 && filled > end) {
         buf[filled] = LF;
         end = filled + 1;
       }
-      for (let p = start; p < end; ) {
+      for (let p = 0; p < end; ) {
         p = parseLines(bytes, p, end, kind, slot, store);
         if (p < 0) return { plain: false, reason: 'not a plain line' };
         if (p < end) store.grow();
       }
       if (n === 0) {
-        if (store.rows === 0) return { plain: false, reason: 'no data rows' };
+        if (store.rows === 0 && !range) return { plain: false, reason: 'no data rows' };
         return { plain: true, table: tableOf(store, numberNames, textNames) };
       }
-      start = Math.max(start, end);
-      carry = filled - start;
+      carry = filled - Math.min(end, filled);
       if (carry > MAX_LINE) return { plain: false, reason: 'a line over 64 KB' };
-      buf.copy(buf, 0, start, filled);
+      buf.copy(buf, 0, filled - carry, filled);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
@@ -336,7 +370,10 @@ function tableOf(store: Store, numberNames: string[], textNames: string[]): Plai
     texts: new Map(
       textNames.map((name, i) => [
         name,
-        { codes: store.codes[i].subarray(0, n), values: store.values[i].map((v) => v.toString('latin1')) },
+        {
+          codes: store.codes[i].subarray(0, n),
+          values: store.dictionaries[i].values.map((v) => Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1')),
+        },
       ]),
     ),
   };

@@ -1,17 +1,20 @@
 /**
- * The plain scan of the largest input on a worker thread (scan-worker.ts), with the inputs'
- * fingerprint: the thread loading the data meanwhile scans the other files (hubspot-plain.ts). On
- * this thread instead when the worker cannot start.
+ * The inputs' fingerprint and the plain scan of part of the largest input on a worker thread
+ * (scan-worker.ts), while the thread loading the data scans the other files and the rest
+ * (hubspot-plain.ts). On this thread instead when the worker cannot start.
  */
 import { startWorker } from '../util/worker-url';
 import { FingerprintBuilder } from './fingerprint';
-import { scanPlainCsv, type PlainKind, type PlainScan } from './plain-csv';
+import { scanPlainCsv, type ByteRange, type PlainKind, type PlainScan } from './plain-csv';
 
 export interface ScanJob {
-  /** The inputs in fingerprint order; the last one is scanned. */
+  /** The inputs to fingerprint, in order. */
   files: string[];
+  /** What to scan: a file's lines in `range`. */
+  file: string;
   header: string[];
   kinds: Record<string, PlainKind>;
+  range: ByteRange;
 }
 
 export interface ScanResult {
@@ -22,11 +25,8 @@ export interface ScanResult {
 /** Runs the job on this thread. */
 export async function runScanJob(job: ScanJob): Promise<ScanResult> {
   const fingerprint = new FingerprintBuilder();
-  const last = job.files[job.files.length - 1];
-  for (const f of job.files.slice(0, -1)) fingerprint.addFile(f);
-  fingerprint.begin(last);
-  const scan = await scanPlainCsv(last, job.header, job.kinds, fingerprint.hash);
-  fingerprint.end();
+  for (const f of job.files) fingerprint.addFile(f);
+  const scan = await scanPlainCsv(job.file, job.header, job.kinds, job.range);
   return { scan, fingerprint: fingerprint.digest() };
 }
 

@@ -18,11 +18,50 @@ export interface ScannedUsage {
 const FEED_ROWS = 65_536;
 
 /**
- * Aggregates `rows` of the companies `companyOf` finds. With `end`, a row counts only up to its
+ * Aggregates the rows of `parts` (a file's lines in order) of the companies `companyOf` finds. With `end`, a row counts only up to its
  * company's cutoff (inclusive). With `sorted`, the rows go to the aggregator by company, then time,
  * then file order (the order the DuckDB path asks for); otherwise in file order.
  */
 export function joinUsage(
+  parts: ScannedUsage[],
+  companyOf: (id: number) => number,
+  end: Float64Array | undefined,
+  sorted: boolean,
+  aggregator: UsageAggregator,
+): UsageJoin {
+  if (!sorted) {
+    // part by part, in file order
+    const total = { joined: 0, dropped: 0 };
+    for (const part of parts) {
+      const { joined, dropped } = joinPart(part, companyOf, end, false, aggregator);
+      total.joined += joined;
+      total.dropped += dropped;
+    }
+    return total;
+  }
+  return joinPart(parts.length === 1 ? parts[0] : concat(parts), companyOf, end, true, aggregator);
+}
+
+function concat(parts: ScannedUsage[]): ScannedUsage {
+  const rows = parts.reduce((a, p) => a + p.rows, 0);
+  const join = (pick: (p: ScannedUsage) => Float64Array) => {
+    const out = new Float64Array(rows);
+    let at = 0;
+    for (const p of parts) {
+      out.set(pick(p).subarray(0, p.rows), at);
+      at += p.rows;
+    }
+    return out;
+  };
+  return {
+    rows,
+    id: join((p) => p.id),
+    ts: join((p) => p.ts),
+    counters: parts[0].counters.map((_, k) => join((p) => p.counters[k])),
+  };
+}
+
+function joinPart(
   rows: ScannedUsage,
   companyOf: (id: number) => number,
   end: Float64Array | undefined,
