@@ -83,7 +83,12 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-const isDigit = (byte: number) => byte >= ZERO && byte <= ZERO + 9;
+/** The number the two digits at b[p] write, or -1. */
+function twoDigits(b: Uint8Array, p: number): number {
+  const hi = b[p] - ZERO;
+  const lo = b[p + 1] - ZERO;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? hi * 10 + lo : -1;
+}
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -204,35 +209,21 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
           if (k === K_TIMESTAMP_REQUIRED) return -1;
         } else {
           // YYYY-MM-DD[ HH:MM:SS]
-          const dateDigits =
-            isDigit(b[p]) &&
-            isDigit(b[p + 1]) &&
-            isDigit(b[p + 2]) &&
-            isDigit(b[p + 3]) &&
-            isDigit(b[p + 5]) &&
-            isDigit(b[p + 6]) &&
-            isDigit(b[p + 8]) &&
-            isDigit(b[p + 9]);
-          if (!dateDigits || b[p + 4] !== MINUS || b[p + 7] !== MINUS) return -1;
-          const y = (b[p] - ZERO) * 1000 + (b[p + 1] - ZERO) * 100 + (b[p + 2] - ZERO) * 10 + (b[p + 3] - ZERO);
-          const mo = (b[p + 5] - ZERO) * 10 + (b[p + 6] - ZERO);
-          const d = (b[p + 8] - ZERO) * 10 + (b[p + 9] - ZERO);
-          if (y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return -1;
+          const century = twoDigits(b, p);
+          const y = century * 100 + twoDigits(b, p + 2);
+          const mo = twoDigits(b, p + 5);
+          const d = twoDigits(b, p + 8);
+          if (century < 10 || y < century * 100 || b[p + 4] !== MINUS || b[p + 7] !== MINUS) return -1;
+          if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return -1;
           sec = daysFromCivil(y, mo, d) * DAY;
           p += 10;
           if (b[p] === SPACE) {
-            const timeDigits =
-              isDigit(b[p + 1]) &&
-              isDigit(b[p + 2]) &&
-              isDigit(b[p + 4]) &&
-              isDigit(b[p + 5]) &&
-              isDigit(b[p + 7]) &&
-              isDigit(b[p + 8]);
-            if (!timeDigits || b[p + 3] !== COLON || b[p + 6] !== COLON) return -1;
-            const h = (b[p + 1] - ZERO) * 10 + (b[p + 2] - ZERO);
-            const mi = (b[p + 4] - ZERO) * 10 + (b[p + 5] - ZERO);
-            const s = (b[p + 7] - ZERO) * 10 + (b[p + 8] - ZERO);
-            if (h > 23 || mi > 59 || s > 59) return -1;
+            const h = twoDigits(b, p + 1);
+            const mi = twoDigits(b, p + 4);
+            const s = twoDigits(b, p + 7);
+            if (b[p + 3] !== COLON || b[p + 6] !== COLON || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
+              return -1;
+            }
             sec += h * 3600 + mi * 60 + s;
             p += 9;
           }
