@@ -9,7 +9,6 @@ import type { RunEvaluation } from '../../../shared/api/dto';
 import type { FrameworkConfig } from '../../../shared/config/schema';
 import { appVersion } from '../app/version';
 import { ModelBundle, sha256, writeBundle } from '../bundle/bundle';
-import { configFromSnapshot, sha256Hex } from '../config/load';
 import { stratifiedSplit, type Dataset } from '../data';
 import { chooseThreshold, evaluate, type EvaluationReport } from '../evaluation';
 import { FeaturePipeline, smote } from '../features';
@@ -95,7 +94,7 @@ export function evalFingerprint(
   testIdx: Int32Array,
 ): string {
   const h = sha256(Buffer.from(testIdx.buffer, testIdx.byteOffset, testIdx.byteLength));
-  return sha256Hex(`${dataFingerprint}:${config.data.test_size}:${config.data.random_state}:${h}`);
+  return sha256(`${dataFingerprint}:${config.data.test_size}:${config.data.random_state}:${h}`);
 }
 
 /** Maps the evaluation report to the API's RunEvaluation (what curves.json holds). */
@@ -176,7 +175,9 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
     return out;
   };
 
-  const config = job.config ?? configFromSnapshot(job.config_yaml);
+  // a job from the CLI or the app carries its validated config: the YAML parser and the schema are
+  // then not loaded in this worker
+  const config = job.config ?? (await import('../config/load')).configFromSnapshot(job.config_yaml);
   const seed = config.data.random_state;
   const algorithm = config.model.algorithm;
   // the model's threads boot while the data loads
@@ -353,7 +354,7 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   const bundle = new ModelBundle(
     {
       algorithm,
-      config_hash: sha256Hex(job.config_yaml),
+      config_hash: sha256(job.config_yaml),
       data_fingerprint: ds.fingerprint,
       eval_fingerprint: evalFp,
       library_version: appVersion(),
