@@ -260,6 +260,16 @@ describe('the hubspot loader with and without the scan', () => {
     }
   });
 
+  it('reads files with a byte-order mark and CRLF line ends as DuckDB does', async () => {
+    const dir = sample(13);
+    for (const f of ['customers.csv', 'noncustomers.csv', 'usage_actions.csv']) {
+      const file = path.join(dir, f);
+      writeFileSync(file, '\uFEFF' + readFileSync(file, 'utf8').replace(/\n/g, '\r\n'));
+    }
+    expect(await readsPlain(dir)).toBe(true);
+    await bothWays(dir, { features: { usage: { mode: 'windows', active_weeks: true } } });
+  });
+
   it('falls back to DuckDB for a file that is not plain, with the same result', async () => {
     const dir = tmp();
     generateSample({ companies: 600, seed: 12, outDir: dir });
