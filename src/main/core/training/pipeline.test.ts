@@ -84,6 +84,20 @@ describe('training pipeline', () => {
     ]);
   });
 
+  it('reports every round with metrics and the last; the others at most every 50 ms', async () => {
+    const rounds: ProgressUpdate[] = [];
+    const result = await run(
+      ['model.hyperparameters.early_stopping_rounds=0', 'model.hyperparameters.n_estimators=60'],
+      { onProgress: (p) => p.stage === 'training' && p.iteration !== undefined && rounds.push(p) },
+      'rounds',
+    );
+    // no validation rows: metrics every ceil(60 / 20) = 3 rounds
+    const measured = rounds.filter((p) => p.train_loss !== undefined).map((p) => p.iteration);
+    expect(measured).toEqual(result.history.train_loss.map((p) => p.step));
+    expect(rounds.at(-1)?.iteration).toBe(60);
+    expect(rounds.length).toBeLessThan(60); // 60 small trees take far less than 50 ms each
+  });
+
   it('is deterministic: the same config on the same data gives a byte-identical bundle and metrics', async () => {
     const a = await run([], {}, 'det-a');
     const b = await run([], {}, 'det-b');

@@ -156,6 +156,9 @@ export function toRunEvaluation(
 
 const finiteOrUndefined = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : undefined);
 
+/** Rounds without metrics are reported at most this often (ms); rounds with metrics and the last always. */
+export const ROUND_PROGRESS_MS = 50;
+
 export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): Promise<TrainingResult> {
   const started = performance.now();
   const seconds: Record<string, number> = {};
@@ -265,6 +268,7 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   const predict = (Xp: DenseMatrix) =>
     model.predictProbaAsync ? model.predictProbaAsync(Xp) : Promise.resolve(model.predictProba(Xp));
   const history: TrainingResult['history'] = { train_loss: [], valid_loss: [], train_auc: [], valid_auc: [] };
+  let lastRoundSent = -Infinity;
   await timed('fit', () =>
     model.fit(Xfit, yFit, {
       valid: monitor,
@@ -274,6 +278,14 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
           const v = e[k];
           if (v !== undefined && Number.isFinite(v)) history[k].push({ step: e.iteration, value: v });
         }
+        // a message per round would be hundreds a second on small data, each a structured clone on the
+        // fitting thread while the others wait: rounds without metrics go at most every ROUND_PROGRESS_MS
+        const measured = [e.train_loss, e.valid_loss, e.train_auc, e.valid_auc].some(
+          (v) => finiteOrUndefined(v) !== undefined,
+        );
+        const at = performance.now();
+        if (!measured && e.iteration < e.total && at - lastRoundSent < ROUND_PROGRESS_MS) return;
+        lastRoundSent = at;
         progress({
           stage: 'training',
           percent: fitStart + Math.round(((80 - fitStart) * e.iteration) / e.total),
