@@ -151,6 +151,12 @@ async function parallelCuts(
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * The boosting loop lets the event loop run at least this often (ms), not after every tree: a small
+ * tree takes ~2 ms, and the other threads wait for the next one while this thread yields.
+ */
+export const YIELD_EVERY_MS = 10;
+
 export async function trainGbdt(
   X: DenseMatrix,
   y: Labels,
@@ -224,6 +230,7 @@ async function boost(
   let bestLoss = Infinity;
   let bestIteration = 0;
   const total = p.n_estimators;
+  let yielded = performance.now();
   for (let it = 1; it <= total; it++) {
     if (options.signal?.aborted) throw new CancelledError('GBDT training cancelled');
     if (p.subsample < 1) {
@@ -252,7 +259,10 @@ async function boost(
     history.push(event);
     options.onIteration?.(event);
     if (valid && p.early_stopping_rounds > 0 && it - bestIteration >= p.early_stopping_rounds) break;
-    await yieldToEventLoop();
+    if (performance.now() - yielded >= YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      yielded = performance.now();
+    }
   }
   let forest = buildForest(trees, 0);
   if (valid && p.early_stopping_rounds > 0 && bestIteration > 0)
