@@ -1,9 +1,10 @@
 /**
- * The HubSpot files without DuckDB, when all three are plain (plain-csv.ts): each is scanned into
- * typed columns (and hashed on the way), the companies are built and the usage rows joined here, with
- * the same results as hubspot-duck.ts (the tests compare the two on every setting). Returns undefined
- * when a file is not plain or a check would fail, so that the DuckDB reader reads the files and
- * reports what is wrong.
+ * The HubSpot files without DuckDB, when all three are plain (plain-csv.ts): they are scanned into
+ * typed columns (the company files and the first half of the usage file on this thread, the second
+ * half and the fingerprint on a scan worker), the companies are built and the usage rows joined here,
+ * with the same results as hubspot-duck.ts (the tests compare the two on every setting). Returns
+ * undefined when a file is not plain or a check would fail, so that the DuckDB reader reads the files
+ * and reports what is wrong.
  */
 import { statSync } from 'node:fs';
 import type { FrameworkConfig } from '../../../shared/config/schema';

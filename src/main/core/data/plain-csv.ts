@@ -1,6 +1,6 @@
 /**
- * A fast path for the HubSpot files: reads a *plain* CSV file straight into typed columns, hashing
- * its bytes on the way. Plain means: no quotes; integers (ids) of at most 15 digits; numbers as plain
+ * A fast path for the HubSpot files: reads a *plain* CSV file (or a part of its lines) straight into
+ * typed columns. Plain means: no quotes; integers (ids) of at most 15 digits; numbers as plain
  * decimals (`-12.5`, at most 15 digits); timestamps as `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; text
  * in ASCII; every line with the header's number of fields. Our generator and HubSpot's exports write
  * such files.

@@ -18,9 +18,10 @@ export interface ScannedUsage {
 const FEED_ROWS = 65_536;
 
 /**
- * Aggregates the rows of `parts` (a file's lines in order) of the companies `companyOf` finds. With `end`, a row counts only up to its
- * company's cutoff (inclusive). With `sorted`, the rows go to the aggregator by company, then time,
- * then file order (the order the DuckDB path asks for); otherwise in file order.
+ * Aggregates the rows of `parts` (a file's lines, in order) of the companies `companyOf` finds. With
+ * `end`, a row counts only up to its company's cutoff (inclusive). With `sorted`, the rows go to the
+ * aggregator by company, then time, then file order (the order the DuckDB path asks for); otherwise
+ * in file order.
  */
 export function joinUsage(
   parts: ScannedUsage[],
