@@ -7,6 +7,7 @@
  * and reports what is wrong.
  */
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { FrameworkConfig } from '../../../shared/config/schema';
 import { inspectCsv } from './csv';
 import {
@@ -17,7 +18,7 @@ import {
   type HubspotRead,
 } from './hubspot-read';
 import { lineStartAt, plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
-import { startScan } from './scan-thread';
+import { startScan, type ScanResult } from './scan-thread';
 import { joinUsage } from './usage-join';
 
 /** Dense indexes for ids, in order of first appearance: a table for small integer ids, else a map. */
@@ -162,17 +163,24 @@ function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: H
   return { companies, index };
 }
 
+/** Why the plain reader did not take the files (DuckDB reads them then). */
+export interface NotPlain {
+  notPlain: string;
+}
+
 export async function readPlain(
   config: FrameworkConfig,
   files: HubspotFiles,
   names: HubspotFiles,
   onProgress: (msg: string) => void,
-): Promise<HubspotRead | undefined> {
+): Promise<HubspotRead | NotPlain> {
   const { data, features } = config;
   const idc = data.id_column;
   const counters = features.usage.counters;
   const snapshot = features.cutoff.snapshot_date;
-  if (snapshot !== null && Number.isNaN(plainTimestamp(snapshot))) return undefined;
+  if (snapshot !== null && Number.isNaN(plainTimestamp(snapshot))) {
+    return { notPlain: `the snapshot date ${snapshot} is not a plain date` };
+  }
   const attributes: Record<string, PlainKind> = { ALEXA_RANK: 'number', EMPLOYEE_RANGE: 'text', INDUSTRY: 'text' };
   const wanted: [string, Record<string, PlainKind>][] = [
     [files.customers, { [idc]: 'id', CLOSEDATE: 'timestamp', ...attributes }],
@@ -183,7 +191,7 @@ export async function readPlain(
   try {
     headers = wanted.map(([file, columns]) => inspectCsv(file, Object.keys(columns)));
   } catch {
-    return undefined; // the DuckDB reader reports it, in its order
+    return { notPlain: 'a file is missing or its header is not as expected' }; // the DuckDB reader says which
   }
   onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
   // the usage file (the largest) in two parts: the second on another thread, which also computes the
@@ -205,23 +213,29 @@ export async function readPlain(
     const scan = await scanPlainCsv(file, headers[i], columns);
     if (!scan.plain) {
       second.cancel();
-      return undefined;
+      return { notPlain: `${path.basename(file)}: ${scan.reason}` };
     }
     tables.push(scan.table);
   }
   const [cust, non] = tables;
   if (features.cutoff.rule === 'point_in_time' && cust.numbers.get('CLOSEDATE')!.some(Number.isNaN)) {
     second.cancel();
-    return undefined;
+    return { notPlain: `${names.customers}: a CLOSEDATE is missing` };
   }
   const { companies, index } = buildCompanies(idc, cust, non, names);
   const first = await scanPlainCsv(files.usage, headers[2], usageKinds, { from: dataStart, to: split });
   if (!first.plain) {
     second.cancel();
-    return undefined;
+    return { notPlain: `${names.usage}: ${first.reason}` };
   }
-  const scanned = await second.result.catch(() => undefined); // an error: the DuckDB reader reports it
-  if (!scanned?.scan.plain || first.table.rows + scanned.scan.table.rows === 0) return undefined;
+  let scanned: ScanResult;
+  try {
+    scanned = await second.result;
+  } catch (err) {
+    return { notPlain: `${names.usage}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (!scanned.scan.plain) return { notPlain: `${names.usage}: ${scanned.scan.reason}` };
+  if (first.table.rows + scanned.scan.table.rows === 0) return { notPlain: `${names.usage}: no data rows` };
   const usage = [first.table, scanned.scan.table];
   const readAt = performance.now();
   let latest = -Infinity;

@@ -46,8 +46,11 @@ export async function loadHubspot(
     usage: path.basename(files.usage),
   };
   const build = (read: HubspotRead) => datasetFrom(config, read, files, names, t0, onProgress);
-  const plain = options.plain === false ? undefined : await readPlain(config, files, names, onProgress);
-  if (plain) return build(plain);
+  if (options.plain !== false) {
+    const plain = await readPlain(config, files, names, onProgress);
+    if (!('notPlain' in plain)) return build(plain);
+    onProgress(`${plain.notPlain}: reading the files with DuckDB`);
+  }
   // DuckDB (its native library and bindings) loads only for files the plain reader does not take
   const { readWithDuckDB } = await import('./hubspot-duck');
   return readWithDuckDB(config, files, names, onProgress, build);

@@ -200,7 +200,7 @@ describe('the hubspot loader with and without the scan', () => {
   async function readsPlain(dir: string, extra: FrameworkConfigInput = {}): Promise<boolean> {
     const files = { customers: 'customers.csv', noncustomers: 'noncustomers.csv', usage: 'usage_actions.csv' };
     const paths = { customers: path.join(dir, files.customers), noncustomers: path.join(dir, files.noncustomers), usage: path.join(dir, files.usage) };
-    return (await readPlain(config(dir, extra), paths, files, () => {})) !== undefined;
+    return !('notPlain' in (await readPlain(config(dir, extra), paths, files, () => {})));
   }
 
   async function bothWays(dir: string, extra: FrameworkConfigInput = {}) {
@@ -277,5 +277,21 @@ describe('the hubspot loader with and without the scan', () => {
     expect(await readsPlain(dir)).toBe(false);
     const ds = await bothWays(dir);
     expect(ds.rawRows!.usage).toBeGreaterThan(0);
+    const messages: string[] = [];
+    await loadHubspot(config(dir), (m) => messages.push(m));
+    expect(messages.filter((m) => /^usage_actions\.csv: a line after byte \d+ is not plain: reading the files with DuckDB$/.test(m))).toHaveLength(1);
+  });
+
+  it('says which line of a company file the plain reader did not take', async () => {
+    const dir = tmp();
+    generateSample({ companies: 300, seed: 14, outDir: dir });
+    const file = path.join(dir, 'noncustomers.csv');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[2] = lines[2].replace(/,([^,]*)$/, ',"$1"'); // a quoted INDUSTRY on line 3
+    writeFileSync(file, lines.join('\n'));
+    const messages: string[] = [];
+    const ds = await loadHubspot(config(dir), (m) => messages.push(m));
+    expect(messages).toContain('noncustomers.csv: line 3 is not plain: reading the files with DuckDB');
+    expect(ds.ids.length).toBeGreaterThan(0);
   });
 });

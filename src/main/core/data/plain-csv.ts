@@ -152,6 +152,12 @@ class Store {
     this.codes = Array.from({ length: texts }, () => new Int32Array(capacity));
     this.dictionaries = Array.from({ length: texts }, () => new ByteDictionary());
   }
+  /** The row (0-based) of the first line that is not plain, once one is found. */
+  failedRow = -1;
+  fail(row: number): -1 {
+    this.failedRow = row;
+    return -1;
+  }
   grow(): void {
     this.capacity = Math.ceil(this.capacity * 1.5) + 1024;
     const copy = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
@@ -197,24 +203,24 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
             c = b[++p];
           }
           const frac = p - dot;
-          if (frac === 0 || digits === 0) return -1;
+          if (frac === 0 || digits === 0) return store.fail(row);
           digits += frac;
           v = m / POW10[frac];
         }
-        if (digits > 15 || (digits === 0 && (neg || k === K_ID))) return -1;
+        if (digits > 15 || (digits === 0 && (neg || k === K_ID))) return store.fail(row);
         numbers[slot[f]][row] = neg ? -v : v;
       } else if (k === K_TIMESTAMP || k === K_TIMESTAMP_REQUIRED) {
         let sec = NaN;
         if (c === COMMA || c === LF || c === CR) {
-          if (k === K_TIMESTAMP_REQUIRED) return -1;
+          if (k === K_TIMESTAMP_REQUIRED) return store.fail(row);
         } else {
           // YYYY-MM-DD[ HH:MM:SS]
           const century = twoDigits(b, p);
           const y = century * 100 + twoDigits(b, p + 2);
           const mo = twoDigits(b, p + 5);
           const d = twoDigits(b, p + 8);
-          if (century < 10 || y < century * 100 || b[p + 4] !== MINUS || b[p + 7] !== MINUS) return -1;
-          if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return -1;
+          if (century < 10 || y < century * 100 || b[p + 4] !== MINUS || b[p + 7] !== MINUS) return store.fail(row);
+          if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return store.fail(row);
           sec = daysFromCivil(y, mo, d) * DAY;
           p += 10;
           if (b[p] === SPACE) {
@@ -222,7 +228,7 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
             const mi = twoDigits(b, p + 4);
             const s = twoDigits(b, p + 7);
             if (b[p + 3] !== COLON || b[p + 6] !== COLON || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
-              return -1;
+              return store.fail(row);
             }
             sec += h * 3600 + mi * 60 + s;
             p += 9;
@@ -235,7 +241,7 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
         const first = p;
         let h = FNV_OFFSET;
         while (c !== COMMA && c !== LF && c !== CR && p < end) {
-          if (c === QUOTE || (k === K_TEXT && c > 127)) return -1;
+          if (c === QUOTE || (k === K_TEXT && c > 127)) return store.fail(row);
           h = Math.imul(h ^ c, FNV_PRIME);
           c = b[++p];
         }
@@ -245,11 +251,11 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
         }
       }
       if (f < fields - 1) {
-        if (c !== COMMA) return -1;
+        if (c !== COMMA) return store.fail(row);
         p++;
       } else {
         if (c === CR) c = b[++p];
-        if (c !== LF) return -1;
+        if (c !== LF) return store.fail(row);
         p++;
       }
     }
@@ -336,7 +342,11 @@ export async function scanPlainCsv(
       }
       for (let p = 0; p < end; ) {
         p = parseLines(bytes, p, end, kind, slot, store);
-        if (p < 0) return { plain: false, reason: 'not a plain line' };
+        if (p < 0) {
+          // counted from the file's start only for a whole file
+          const where = range ? `a line after byte ${from}` : `line ${store.failedRow + 2}`;
+          return { plain: false, reason: `${where} is not plain` };
+        }
         if (p < end) store.grow();
       }
       if (n === 0) {
