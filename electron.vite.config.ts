@@ -21,9 +21,9 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       // zod, yaml and DuckDB's JavaScript API are bundled: Node loads each as ~100 small modules
-      // (about 40, 20 and 45 ms), the bundled chunks in about half that, in the CLI and in every
-      // training worker; commander and cli-progress save the CLI a few ms more. DuckDB's native
-      // bindings stay external.
+      // (about 40, 20 and 45 ms), the bundled chunks in about half that, in each thread that needs
+      // them (DuckDB lands in its own chunk, loaded only where it is used); commander and
+      // cli-progress save the CLI a few ms more. DuckDB's native bindings stay external.
       externalizeDeps: { exclude: ['zod', 'yaml', '@duckdb/node-api', 'commander', 'cli-progress'] },
       rollupOptions: {
         external: ['@duckdb/node-bindings'],

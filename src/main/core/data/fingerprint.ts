@@ -3,34 +3,47 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-/** sha256 over each file's base name and bytes, in the given order: same inputs ⇒ same fingerprint. */
-export async function fingerprintFiles(files: string[]): Promise<string> {
-  const h = createHash('sha256');
-  for (const f of files) {
-    h.update(`${path.basename(f)}\0`);
-    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
-
-/** fingerprintFiles, synchronously, file by file (`addFile`), then `digest()`. */
+/**
+ * The fingerprint's hash, fed file by file: each file's base name, its bytes, a separator, in the
+ * given order (same inputs ⇒ same fingerprint).
+ */
 export class FingerprintBuilder {
   private readonly hash: Hash = createHash('sha256');
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
-  addFile(file: string): void {
+  begin(file: string): void {
     this.hash.update(`${path.basename(file)}\0`);
+  }
+  update(bytes: Uint8Array): void {
+    this.hash.update(bytes);
+  }
+  end(): void {
+    this.hash.update('\0');
+  }
+  /** begin, the whole file read on this thread, end. */
+  addFile(file: string): void {
+    this.begin(file);
+    const buf = Buffer.allocUnsafe(1 << 20);
     const fd = openSync(file, 'r');
     try {
-      for (let n; (n = readSync(fd, this.buf, 0, this.buf.length, null)) > 0; ) this.hash.update(this.buf.subarray(0, n));
+      for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) this.update(buf.subarray(0, n));
     } finally {
       closeSync(fd);
     }
-    this.hash.update('\0');
+    this.end();
   }
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+/** The fingerprint of `files`, read as streams (this thread's other events run between the chunks). */
+export async function fingerprintFiles(files: string[]): Promise<string> {
+  const b = new FingerprintBuilder();
+  for (const f of files) {
+    b.begin(f);
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) b.update(chunk as Buffer);
+    b.end();
+  }
+  return b.digest();
 }
 
 /** fingerprintFiles as a worker script (CommonJS, run with `eval`: no entry file to build or locate). */
