@@ -1,10 +1,10 @@
 /**
  * The HubSpot files without DuckDB, when all three are plain (plain-csv.ts): they are scanned into
- * typed columns (the company files and the first half of the usage file on this thread, the second
- * half and the fingerprint on a scan worker), the companies are built and the usage rows joined here,
+ * typed columns (the company files on this thread, the fingerprint on a scan worker, then the usage
+ * file's chunks on both, scan-thread.ts), the companies are built and the usage rows joined here,
  * with the same results as hubspot-duck.ts (the tests compare the two on every setting). Returns
- * undefined when a file is not plain or a check would fail, so that the DuckDB reader reads the files
- * and reports what is wrong.
+ * `{ notPlain }` when a file is not plain or a check would fail, so that the DuckDB reader reads the
+ * files and reports what is wrong.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +18,20 @@ import {
   type HubspotRead,
 } from './hubspot-read';
 import { lineStartAt, plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
-import { startScan, type ScanResult } from './scan-thread';
+import {
+  chunksOf,
+  claimBoard,
+  LOADING_THREAD,
+  scanClaimedChunks,
+  startScan,
+  type ScanJob,
+  type ScanResult,
+} from './scan-thread';
 import { joinUsage } from './usage-join';
+
+/** Bytes per chunk of the usage file that a thread takes at a time (scan-thread.ts): small enough that
+ * the threads end close together, large enough that a chunk's set-up does not count. */
+const USAGE_CHUNK_BYTES = 2 << 20;
 
 /** Dense indexes for ids, in order of first appearance: a table for small integer ids, else a map. */
 class IdIndex {
@@ -173,6 +185,7 @@ export async function readPlain(
   files: HubspotFiles,
   names: HubspotFiles,
   onProgress: (msg: string) => void,
+  usageChunkBytes = USAGE_CHUNK_BYTES,
 ): Promise<HubspotRead | NotPlain> {
   const { data, features } = config;
   const idc = data.id_column;
@@ -194,49 +207,52 @@ export async function readPlain(
     return { notPlain: 'a file is missing or its header is not as expected' }; // the DuckDB reader says which
   }
   onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
-  // the usage file (the largest) in two parts: the second on another thread, which also computes the
-  // fingerprint, the first here after the company files
-  const usageKinds = wanted[2][1];
+  // the usage file (the largest) in chunks, taken one at a time by a scan worker (after it computes the
+  // fingerprint) and by this thread (after the company files)
   const dataStart = lineStartAt(files.usage, 1);
   const size = statSync(files.usage).size;
-  const split = lineStartAt(files.usage, Math.max(dataStart, Math.floor((dataStart + size) / 2)));
-  const second = startScan({
+  const chunks = chunksOf(files.usage, dataStart, size, usageChunkBytes);
+  const job: ScanJob = {
     files: wanted.map(([f]) => f),
     file: files.usage,
     header: headers[2],
-    kinds: usageKinds,
-    range: { from: split, to: size },
-  });
-  second.result.catch(() => {}); // awaited below, unless we give up first
+    kinds: wanted[2][1],
+    chunks,
+    board: claimBoard(chunks.length),
+  };
+  const helper = startScan(job);
+  helper.result.catch(() => {}); // awaited below, unless we give up first
   const tables: PlainTable[] = [];
   for (const [i, [file, columns]] of wanted.slice(0, 2).entries()) {
     const scan = await scanPlainCsv(file, headers[i], columns);
     if (!scan.plain) {
-      second.cancel();
+      helper.cancel();
       return { notPlain: `${path.basename(file)}: ${scan.reason}` };
     }
     tables.push(scan.table);
   }
   const [cust, non] = tables;
   if (features.cutoff.rule === 'point_in_time' && cust.numbers.get('CLOSEDATE')!.some(Number.isNaN)) {
-    second.cancel();
+    helper.cancel();
     return { notPlain: `${names.customers}: a CLOSEDATE is missing` };
   }
   const { companies, index } = buildCompanies(idc, cust, non, names);
-  const first = await scanPlainCsv(files.usage, headers[2], usageKinds, { from: dataStart, to: split });
-  if (!first.plain) {
-    second.cancel();
-    return { notPlain: `${names.usage}: ${first.reason}` };
+  const mine = await scanClaimedChunks(job, LOADING_THREAD);
+  if (!mine.plain) {
+    helper.cancel();
+    return { notPlain: `${names.usage}: ${mine.reason}` };
   }
   let scanned: ScanResult;
   try {
-    scanned = await second.result;
+    scanned = await helper.result;
   } catch (err) {
     return { notPlain: `${names.usage}: ${err instanceof Error ? err.message : String(err)}` };
   }
   if (!scanned.scan.plain) return { notPlain: `${names.usage}: ${scanned.scan.reason}` };
-  if (first.table.rows + scanned.scan.table.rows === 0) return { notPlain: `${names.usage}: no data rows` };
-  const usage = [first.table, scanned.scan.table];
+  const usage = [...mine.chunks, ...scanned.scan.chunks].sort((a, b) => a.chunk - b.chunk).map((c) => c.table);
+  if (usage.length !== chunks.length) throw new Error(`internal: ${usage.length} of ${chunks.length} usage chunks scanned`);
+  const usageRows = usage.reduce((sum, t) => sum + t.rows, 0);
+  if (usageRows === 0) return { notPlain: `${names.usage}: no data rows` };
   const readAt = performance.now();
   let latest = -Infinity;
   for (const part of usage) {
@@ -251,7 +267,7 @@ export async function readPlain(
   }));
   return {
     companies,
-    rawRows: { customers: cust.rows, noncustomers: non.rows, usage: parts[0].rows + parts[1].rows },
+    rawRows: { customers: cust.rows, noncustomers: non.rows, usage: usageRows },
     latestUsage: formatTimestamp(latest),
     epochOf: (text) => Promise.resolve(plainTimestamp(text)),
     aggregate: (aggregator, end, sorted) =>

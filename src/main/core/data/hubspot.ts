@@ -26,6 +26,8 @@ export { COMPANY_ATTRIBUTES } from './hubspot-read';
 export interface HubspotLoadOptions {
   /** false: always read with DuckDB (for tests: the two readers must agree). */
   plain?: boolean;
+  /** Bytes per chunk of the usage file in the plain reader (for tests: many chunks on small files). */
+  usageChunkBytes?: number;
 }
 
 export async function loadHubspot(
@@ -47,7 +49,7 @@ export async function loadHubspot(
   };
   const build = (read: HubspotRead) => datasetFrom(config, read, files, names, t0, onProgress);
   if (options.plain !== false) {
-    const plain = await readPlain(config, files, names, onProgress);
+    const plain = await readPlain(config, files, names, onProgress, options.usageChunkBytes);
     if (!('notPlain' in plain)) return build(plain);
     onProgress(`${plain.notPlain}: reading the files with DuckDB`);
   }

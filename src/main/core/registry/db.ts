@@ -1,4 +1,16 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+
+const nodeRequire = createRequire(import.meta.url);
+let sqlite: typeof Database | undefined;
+
+/**
+ * better-sqlite3, loaded on the first open rather than at import (its native library takes ~12 ms,
+ * which `mlsys train` spends after handing the run to its worker).
+ */
+function sqliteDatabase(): typeof Database {
+  return (sqlite ??= nodeRequire('better-sqlite3') as typeof Database);
+}
 
 /**
  * Inside Electron, better-sqlite3 needs a build for Electron's ABI; the shell points
@@ -12,7 +24,8 @@ function nativeBinding(): string | undefined {
 export function openDatabase(file: string, options: { busyTimeoutMs?: number } = {}): Database.Database {
   // The busy timeout is set at open (before switching to WAL), so two processes opening a fresh
   // database at the same moment wait for each other instead of failing with SQLITE_BUSY.
-  const db = new Database(file, {
+  const SqliteDatabase = sqliteDatabase();
+  const db = new SqliteDatabase(file, {
     timeout: Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000)),
     nativeBinding: nativeBinding(),
   });
