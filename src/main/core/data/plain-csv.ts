@@ -12,11 +12,16 @@
  * value for value. The scan exists because it is several times faster than DuckDB's reader plus the
  * transfer of its results into JavaScript (bench/results/pipeline.md).
  *
+ * Files without text columns (the usage file) go through the same line loop compiled to WebAssembly
+ * (plain-kernels.ts, tested to give the same columns and reject the same lines); text columns through
+ * the JavaScript loop below.
+ *
  * Values are what DuckDB's reader gives: numbers correctly rounded (at most 15 digits are an exact
  * integer, divided once by an exact power of ten), timestamps as epoch seconds (`epoch()`), an empty
  * number or timestamp NaN and an empty text null (DuckDB's NULL).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { wasmLineParser, type WasmLineParser } from './plain-kernels';
 
 /** `id`: an integer that must be present; `timestamp!`: a timestamp that must be present. */
 export type PlainKind = 'id' | 'number' | 'timestamp' | 'timestamp!' | 'text';
@@ -265,6 +270,19 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
   return p;
 }
 
+/** parseLines with the wasm loop: every complete line in [start, end) into `store`; `end`, or -1. */
+function parseWithWasm(parser: WasmLineParser, start: number, end: number, store: Store): number {
+  for (let p = start; p < end; ) {
+    p = parser.parse(p, end);
+    if (p < 0) return store.fail(store.rows + parser.failedRow);
+    const n = parser.rows;
+    while (store.rows + n > store.capacity) store.grow();
+    store.numbers.forEach((column, s) => column.set(parser.values(s), store.rows));
+    store.rows += n;
+  }
+  return end;
+}
+
 /** The byte offset of the first line that starts at or after `offset` (the file's size if none). */
 export function lineStartAt(file: string, offset: number): number {
   if (offset === 0) return 0;
@@ -298,6 +316,7 @@ export async function scanPlainCsv(
   header: readonly string[],
   columns: Record<string, PlainKind>,
   range?: ByteRange,
+  options: { wasm?: boolean } = {},
 ): Promise<PlainScan> {
   const kind = new Int32Array(header.length).fill(K_SKIP);
   const slot = new Int32Array(header.length);
@@ -318,7 +337,12 @@ export async function scanPlainCsv(
     const from = range?.from ?? lineStartAt(file, 1);
     const to = Math.min(range?.to ?? size, size);
     if (!range && (from >= size || from === 0)) return { plain: false, reason: 'no data rows' };
-    const buf = Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
+    // without text columns the lines go through the WebAssembly loop (plain-kernels.ts), if there is one
+    const parser =
+      textNames.length === 0 && options.wasm !== false
+        ? wasmLineParser(kind, slot, numberNames.length, READ_BYTES + MAX_LINE + 1)
+        : null;
+    const buf = parser ? parser.buffer : Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     let store: Store | undefined;
     let carry = 0; // bytes of an incomplete line kept at the start of buf
@@ -341,7 +365,7 @@ export async function scanPlainCsv(
         end = filled + 1;
       }
       for (let p = 0; p < end; ) {
-        p = parseLines(bytes, p, end, kind, slot, store);
+        p = parser ? parseWithWasm(parser, p, end, store) : parseLines(bytes, p, end, kind, slot, store);
         if (p < 0) {
           // counted from the file's start only for a whole file
           const where = range ? `a line after byte ${from}` : `line ${store.failedRow + 2}`;

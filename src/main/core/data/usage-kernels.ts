@@ -5,6 +5,7 @@
  * checks that the installed asc (with ASC_ARGS) still compiles it to exactly these bytes. The same
  * loops in JS run where WebAssembly is unavailable, and give identical results.
  */
+import { ASC_ARGS, embeddedModule, wasmApi } from './embedded-wasm';
 
 export const KERNELS_SOURCE = `// Per-company usage aggregation kernels. Arguments are byte offsets into the imported memory; company
 // indexes are i32 (rows with a negative index are skipped), everything else f64.
@@ -61,8 +62,7 @@ export function counterSelected(
 }
 `;
 
-/** The asc options the embedded module was built with. */
-export const ASC_ARGS = ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory'];
+export { ASC_ARGS };
 
 const KERNELS_WASM = [
   'AGFzbQEAAAABHANgBX9/f39/AGAHf39/f39/fwBgBn9/f39/fwACDwEDZW52Bm1lbW9yeQIAAAMEAwABAgctBARyb3dzAAAH',
@@ -102,26 +102,7 @@ export interface UsageHeap {
 
 type Kernels = Pick<UsageHeap, 'rows' | 'counter' | 'counterSelected'>;
 
-/** The slice of the WebAssembly API used here (the node tsconfig does not declare it). */
-interface Wasm {
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
-
-let compiled: object | null | undefined;
-
-function wasmModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi ? new wasmApi.Module(Buffer.from(KERNELS_WASM, 'base64')) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const wasmModule = embeddedModule(KERNELS_WASM);
 
 /** The same loops in JS, over views of the heap. */
 function jsKernels(i32: Int32Array, f64: Float64Array): Kernels {
