@@ -527,7 +527,8 @@ export function cutPoints(col: usize, m: i32, valueBins: i32, tmp: usize, out: u
 
 // Prediction nodes: 32 bytes each, [feature, left, right, missing (absolute byte addresses), threshold
 // f32, leaf value f32, pad, pad]. A leaf points to itself on all three sides (feature 0), so every row
-// walks exactly `depth` steps without branches and four rows advance together.
+// walks exactly `depth` steps without branches, and eight rows (then four, then one) advance together:
+// eight independent walks hide more of each step's load latency (72k rows: 100 ms against 111 with four).
 
 function step(n: u32, base: usize): u32 {
   const v = load<f32>(base + ((<usize>load<i32>(n)) << 2));
@@ -552,6 +553,43 @@ export function predict(
       const root = load<u32>(roots + ((<usize>t) << 2));
       const depth = load<i32>(depths + ((<usize>t) << 2));
       let r = r0;
+      for (; r + 8 <= r1; r += 8) {
+        const b0 = data + <usize>r * stride;
+        const b1 = b0 + stride;
+        const b2 = b1 + stride;
+        const b3 = b2 + stride;
+        const b4 = b3 + stride;
+        const b5 = b4 + stride;
+        const b6 = b5 + stride;
+        const b7 = b6 + stride;
+        let n0 = root;
+        let n1 = root;
+        let n2 = root;
+        let n3 = root;
+        let n4 = root;
+        let n5 = root;
+        let n6 = root;
+        let n7 = root;
+        for (let d = 0; d < depth; d++) {
+          n0 = step(n0, b0);
+          n1 = step(n1, b1);
+          n2 = step(n2, b2);
+          n3 = step(n3, b3);
+          n4 = step(n4, b4);
+          n5 = step(n5, b5);
+          n6 = step(n6, b6);
+          n7 = step(n7, b7);
+        }
+        const o = out + ((<usize>r) << 3);
+        store<f64>(o, load<f64>(o) + <f64>load<f32>(n0, 20));
+        store<f64>(o, load<f64>(o, 8) + <f64>load<f32>(n1, 20), 8);
+        store<f64>(o, load<f64>(o, 16) + <f64>load<f32>(n2, 20), 16);
+        store<f64>(o, load<f64>(o, 24) + <f64>load<f32>(n3, 20), 24);
+        store<f64>(o, load<f64>(o, 32) + <f64>load<f32>(n4, 20), 32);
+        store<f64>(o, load<f64>(o, 40) + <f64>load<f32>(n5, 20), 40);
+        store<f64>(o, load<f64>(o, 48) + <f64>load<f32>(n6, 20), 48);
+        store<f64>(o, load<f64>(o, 56) + <f64>load<f32>(n7, 20), 56);
+      }
       for (; r + 4 <= r1; r += 4) {
         const b0 = data + <usize>r * stride;
         const b1 = b0 + stride;
