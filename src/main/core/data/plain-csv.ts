@@ -21,7 +21,7 @@
  * number or timestamp NaN and an empty text null (DuckDB's NULL).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { wasmLineParser, type WasmLineParser } from './plain-kernels';
+import { releaseLineParser, wasmLineParser, type WasmLineParser } from './plain-kernels';
 
 /** `id`: an integer that must be present; `timestamp!`: a timestamp that must be present. */
 export type PlainKind = 'id' | 'number' | 'timestamp' | 'timestamp!' | 'text';
@@ -331,6 +331,7 @@ export async function scanPlainCsv(
     names.push(h);
   });
   const fd = openSync(file, 'r');
+  let parser: WasmLineParser | null = null;
   try {
     const size = fstatSync(fd).size;
     // the data lines start after the header line
@@ -338,11 +339,12 @@ export async function scanPlainCsv(
     const to = Math.min(range?.to ?? size, size);
     if (!range && (from >= size || from === 0)) return { plain: false, reason: 'no data rows' };
     // without text columns the lines go through the WebAssembly loop (plain-kernels.ts), if there is one
-    const parser =
+    parser =
       textNames.length === 0 && options.wasm !== false
         ? wasmLineParser(kind, slot, numberNames.length, READ_BYTES + MAX_LINE + 1)
         : null;
-    const buf = parser ? parser.buffer : Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
+    const wasm = parser;
+    const buf = wasm ? wasm.buffer : Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     let store: Store | undefined;
     let carry = 0; // bytes of an incomplete line kept at the start of buf
@@ -365,7 +367,7 @@ export async function scanPlainCsv(
         end = filled + 1;
       }
       for (let p = 0; p < end; ) {
-        p = parser ? parseWithWasm(parser, p, end, store) : parseLines(bytes, p, end, kind, slot, store);
+        p = wasm ? parseWithWasm(wasm, p, end, store) : parseLines(bytes, p, end, kind, slot, store);
         if (p < 0) {
           // counted from the file's start only for a whole file
           const where = range ? `a line after byte ${from}` : `line ${store.failedRow + 2}`;
@@ -384,6 +386,7 @@ export async function scanPlainCsv(
     }
   } finally {
     closeSync(fd);
+    if (parser) releaseLineParser(parser);
   }
 }
 

@@ -105,6 +105,21 @@ describe('the wasm line loop of the plain scan', () => {
     expectSame(wasm, js);
   });
 
+  it('gives right columns when scans on one thread overlap and when they reuse a parser', async () => {
+    const files = [0, 1, 2].map((k) => {
+      const lines = ['id,WHEN_TIMESTAMP,A,note,B'];
+      for (let i = 0; i < 40_000 + k * 7000; i++) lines.push(`${i * (k + 1)},2019-01-0${1 + ((i + k) % 9)},${i % 13}.5,x,${k}`);
+      const file = path.join(tmp(), `usage${k}.csv`);
+      writeFileSync(file, lines.join('\n') + '\n');
+      return file;
+    });
+    const alone = await Promise.all(files.map((f) => scanPlainCsv(f, HEADER, KINDS, undefined, { wasm: false })));
+    for (let round = 0; round < 2; round++) {
+      const together = await Promise.all(files.map((f) => scanPlainCsv(f, HEADER, KINDS)));
+      together.forEach((scan, k) => expectSame(scan, alone[k]));
+    }
+  });
+
   it('rejects the same line as the JavaScript loop, with the same message, for random damage', async () => {
     let seed = 7;
     const rnd = (n: number) => (seed = (seed * 16807) % 2147483647) % n;

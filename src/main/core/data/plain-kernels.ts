@@ -188,7 +188,7 @@ export class WasmLineParser {
 
   constructor(
     private readonly fn: ParseLines,
-    memory: ArrayBuffer,
+    private readonly memory: ArrayBuffer,
     private readonly layout: { kinds: number; slots: number; fields: number; out: number; buffer: number },
     columns: number,
   ) {
@@ -215,28 +215,49 @@ export class WasmLineParser {
     return this.state[1];
   }
 
+  /** Whether this parser can take lines of `fields` fields into `columns` columns with a `bufferBytes` buffer. */
+  fits(fields: number, columns: number, bufferBytes: number): boolean {
+    return fields === this.layout.fields && columns === this.columns.length && bufferBytes === this.buffer.length;
+  }
+
+  /** Sets the fields' kinds and output slots. */
+  configure(kind: Int32Array, slot: Int32Array): this {
+    new Int32Array(this.memory, this.layout.kinds, kind.length).set(kind);
+    new Int32Array(this.memory, this.layout.slots, slot.length).set(slot);
+    return this;
+  }
+
   /** The last call's rows of output column `slot`. */
   values(slot: number): Float64Array {
     return this.columns[slot].subarray(0, this.rows);
   }
 }
 
+/** Parsers given back by their scans (one scan uses a parser at a time; scans on a thread may overlap). */
+const idle: WasmLineParser[] = [];
+const MAX_IDLE = 4;
+
+/** Gives a parser back for the next scan on this thread (a chunk's memory is then reused, not reallocated). */
+export function releaseLineParser(parser: WasmLineParser): void {
+  if (idle.length < MAX_IDLE) idle.push(parser);
+}
+
 /**
  * A parser for lines of `kind.length` fields (plain-csv.ts' kind codes, no text: 0 id, 1 number,
  * 2 timestamp, 3 required timestamp, 5 skipped) into `columns` output columns by `slot`, with a read
- * buffer of `bufferBytes`; null where WebAssembly is unavailable.
+ * buffer of `bufferBytes` (an idle one when one fits); null where WebAssembly is unavailable.
  */
 export function wasmLineParser(kind: Int32Array, slot: Int32Array, columns: number, bufferBytes: number): WasmLineParser | null {
+  const fields = kind.length;
+  const reuse = idle.findIndex((p) => p.fits(fields, columns, bufferBytes));
+  if (reuse >= 0) return idle.splice(reuse, 1)[0].configure(kind, slot);
   const module = scanModule();
   if (!module || !wasmApi) return null;
-  const fields = kind.length;
   const kinds = 64; // after the state (rows, failed row)
   const slots = kinds + 4 * fields;
   const out = Math.ceil((slots + 4 * fields) / 8) * 8;
   const buffer = out + columns * ROWS_PER_CALL * 8;
   const memory = new wasmApi.Memory({ initial: Math.ceil((buffer + bufferBytes) / 65536) });
   const fn = (new wasmApi.Instance(module, { env: { memory } }).exports as { parseLines: ParseLines }).parseLines;
-  new Int32Array(memory.buffer, kinds, fields).set(kind);
-  new Int32Array(memory.buffer, slots, fields).set(slot);
-  return new WasmLineParser(fn, memory.buffer, { kinds, slots, fields, out, buffer }, columns);
+  return new WasmLineParser(fn, memory.buffer, { kinds, slots, fields, out, buffer }, columns).configure(kind, slot);
 }
