@@ -22,7 +22,7 @@ export interface ScanJob {
   kinds: Record<string, PlainKind>;
   /** The file's data lines in order, cut at line starts. */
   chunks: ByteRange[];
-  /** Int32 claim board: [0] the next chunk to take, [1 + k] who took chunk k (claimBoard). */
+  /** Int32 claim board: [0] where to look for a free chunk, [1 + k] who took chunk k, 0 = nobody (claimBoard). */
   board: SharedArrayBuffer;
 }
 
@@ -55,24 +55,33 @@ export function claimBoard(chunks: number): SharedArrayBuffer {
 }
 
 /**
+ * Takes the first free chunk for `who` (one atomic compare-and-swap marks it, so a thread that dies
+ * never leaves a chunk taken but unmarked); -1 when none is left.
+ */
+function claimChunk(board: Int32Array, count: number, who: number): number {
+  for (let k = Atomics.load(board, 0); k < count; k++) {
+    if (Atomics.compareExchange(board, 1 + k, 0, who) === 0) {
+      Atomics.store(board, 0, k + 1); // only a hint: a stale one costs a few failed swaps
+      return k;
+    }
+  }
+  return -1;
+}
+
+/**
  * Scans chunks for `who`: first any chunk already marked as `who`'s (a worker that died with them),
- * then chunks taken from the board one at a time until none is left. A line that is not plain ends
- * the scan and takes the board's remaining chunks, so that the other thread stops too.
+ * then free chunks taken one at a time until none is left. A line that is not plain ends the scan
+ * and points the board past the last chunk, so that the other thread stops too.
  */
 export async function scanClaimedChunks(job: ScanJob, who: number): Promise<ChunkScan> {
   const board = new Int32Array(job.board);
   const count = job.chunks.length;
   const taken: number[] = [];
-  for (let k = 0; k < Math.min(count, Atomics.load(board, 0)); k++) if (Atomics.load(board, 1 + k) === who) taken.push(k);
+  for (let k = 0; k < count; k++) if (Atomics.load(board, 1 + k) === who) taken.push(k);
   const chunks: ScannedChunk[] = [];
   for (let i = 0; ; i++) {
-    let k: number;
-    if (i < taken.length) k = taken[i];
-    else {
-      k = Atomics.add(board, 0, 1);
-      if (k >= count) return { plain: true, chunks };
-      Atomics.store(board, 1 + k, who);
-    }
+    const k = i < taken.length ? taken[i] : claimChunk(board, count, who);
+    if (k < 0) return { plain: true, chunks };
     const scan = await scanPlainCsv(job.file, job.header, job.kinds, job.chunks[k]);
     if (!scan.plain) {
       Atomics.store(board, 0, count);
