@@ -134,6 +134,27 @@ describe('aggregateUsage', () => {
     }
   });
 
+  it('counts the same active weeks and sums for rows in time order as for rows grouped by company', () => {
+    let s = 9;
+    const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+    const n = 4000;
+    const companies = 40;
+    // the whole file in time order (companies interleaved), as the usage exports come
+    const ts = Float64Array.from({ length: n }, () => t('2020-01-01') + Math.floor(rnd() * 120) * 86_400).sort();
+    const company = Int32Array.from({ length: n }, () => Math.floor(rnd() * companies));
+    const counters = [0, 1].map(() => Float64Array.from({ length: n }, () => Math.round(rnd() * 40) / 8));
+    const ends = new Float64Array(companies).fill(t('2020-05-01'));
+    // the same rows grouped by company, then time, then position
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => company[a] - company[b] || ts[a] - ts[b] || a - b);
+    const pick = <T extends Int32Array | Float64Array>(a: T): T => a.map((_, i) => a[order[i]]) as T;
+    const u = usage({ counters: ['A', 'B'], mode: 'windows', windows: [14, 60], active_weeks: true });
+    const byTime = aggregateUsage({ company, ts, counters }, companies, ends, u);
+    const grouped = aggregateUsage({ company: pick(company), ts: pick(ts), counters: counters.map(pick) }, companies, ends, u);
+    expect(byTime.map((c) => c.name)).toEqual(grouped.map((c) => c.name));
+    byTime.forEach((c, i) => expect(bytes(c.values).equals(bytes(grouped[i].values)), c.name).toBe(true));
+    expect(Math.max(...byName(byTime).active_weeks_60d)).toBeGreaterThan(3);
+  });
+
   it('checks the number of counter columns', () => {
     expect(() => aggregateUsage({ ...rows, counters: [] }, 2, end, usage({}))).toThrow(/expected 1 counter columns, got 0/);
   });

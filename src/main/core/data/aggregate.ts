@@ -47,8 +47,8 @@ interface CounterStats {
 
 /**
  * Aggregates usage rows added in any number of pieces; `finish` returns the columns.
- * In windows mode with active weeks, rows must come grouped by company and ascending in time
- * (across pieces too).
+ * In windows mode with active weeks, each company's rows must come in ascending time (across pieces
+ * too): grouped by company, or the whole file in time order.
  */
 export class UsageAggregator {
   private readonly nc: number;
@@ -63,8 +63,8 @@ export class UsageAggregator {
   private readonly windows: number[];
   private readonly windowRows: Float64Array[];
   private readonly activeWeeks: Float64Array[];
-  private readonly prevComp: number[];
-  private readonly prevWeek: number[];
+  /** Per window and company, the last week counted in activeWeeks (NaN: none yet). */
+  private readonly lastWeek: Float64Array[];
 
   /**
    * @param end per company, the window end in epoch seconds (its cutoff, or the snapshot)
@@ -104,8 +104,7 @@ export class UsageAggregator {
     for (const group of this.stats) for (const s of group) f64.fill(-Infinity, s.max / 8, s.max / 8 + companies);
     this.windowRows = this.windows.map(() => new Float64Array(companies));
     this.activeWeeks = usage.mode === 'windows' && usage.active_weeks ? this.windows.map(() => new Float64Array(companies)) : [];
-    this.prevComp = this.windows.map(() => -1);
-    this.prevWeek = this.windows.map(() => NaN);
+    this.lastWeek = this.activeWeeks.map(() => new Float64Array(companies).fill(NaN));
   }
 
   /** Aggregates the rows (the arrays are not kept). */
@@ -152,24 +151,20 @@ export class UsageAggregator {
     });
   }
 
-  /** Rows are grouped by company and ascending in time, so a new week shows as a change. */
+  /** Each company's rows come in ascending time, so a new week shows as a change from its last one. */
   private countWeeks(wi: number, company: Int32Array, ts: Float64Array, sel: Int32Array, m: number): void {
     const weeks = this.activeWeeks[wi];
-    let prevComp = this.prevComp[wi];
-    let prevWeek = this.prevWeek[wi];
+    const last = this.lastWeek[wi];
     for (let i = 0; i < m; i++) {
       const r = sel[i];
       const c = company[r];
       const wk = weekOf(ts[r]);
-      if (c !== prevComp || wk !== prevWeek) {
-        if (c === prevComp && wk < prevWeek) throw new Error('usage rows must be sorted by company and time');
+      if (wk !== last[c]) {
+        if (wk < last[c]) throw new Error('usage rows must come in time order within each company (sorted)');
         weeks[c]++;
-        prevComp = c;
-        prevWeek = wk;
+        last[c] = wk;
       }
     }
-    this.prevComp[wi] = prevComp;
-    this.prevWeek[wi] = prevWeek;
   }
 
   /** A per-company array of the heap (a view: the columns share the heap's buffer). */

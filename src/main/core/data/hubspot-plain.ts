@@ -254,10 +254,15 @@ export async function readPlain(
   const usageRows = usage.reduce((sum, t) => sum + t.rows, 0);
   if (usageRows === 0) return { notPlain: `${names.usage}: no data rows` };
   const readAt = performance.now();
+  // the latest timestamp, and whether the file is in time order (then every company's rows are)
   let latest = -Infinity;
+  let timeOrdered = true;
   for (const part of usage) {
     const ts = part.numbers.get('WHEN_TIMESTAMP')!;
-    for (let i = 0; i < ts.length; i++) if (ts[i] > latest) latest = ts[i];
+    for (let i = 0; i < ts.length; i++) {
+      if (ts[i] >= latest) latest = ts[i];
+      else timeOrdered = false;
+    }
   }
   const parts = usage.map((part) => ({
     rows: part.rows,
@@ -270,8 +275,10 @@ export async function readPlain(
     rawRows: { customers: cust.rows, noncustomers: non.rows, usage: usageRows },
     latestUsage: formatTimestamp(latest),
     epochOf: (text) => Promise.resolve(plainTimestamp(text)),
+    // rows sorted by company then time give each company's rows in the order a time-ordered file
+    // already has them (ties in file order both ways), so such a file is not sorted
     aggregate: (aggregator, end, sorted) =>
-      Promise.resolve(joinUsage(parts, (id) => index.find(id), end, sorted, aggregator)),
+      Promise.resolve(joinUsage(parts, (id) => index.find(id), end, sorted && !timeOrdered, aggregator)),
     fingerprint: Promise.resolve(scanned.fingerprint),
     readAt,
   };

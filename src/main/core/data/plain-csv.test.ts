@@ -266,6 +266,21 @@ describe('the hubspot loader with and without the scan', () => {
     }
   });
 
+  it('gives the same dataset for a usage file in time order, which it does not sort (windows with active weeks)', async () => {
+    const dir = tmp();
+    generateSample({ companies: 1500, seed: 15, outDir: dir });
+    const ts = readFileSync(path.join(dir, 'usage_actions.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]);
+    expect(ts.every((v, i) => i === 0 || v >= ts[i - 1])).toBe(true); // the generator writes it in time order
+    for (const extra of [settings[2][1], { features: { usage: { mode: 'windows', windows: [7, 28, 90], active_weeks: true }, cutoff: { rule: 'none' } } }] as FrameworkConfigInput[]) {
+      expect(await readsPlain(dir, extra)).toBe(true);
+      await bothWays(dir, extra);
+    }
+  });
+
   it('reads files with a byte-order mark and CRLF line ends as DuckDB does', async () => {
     const dir = sample(13);
     for (const f of ['customers.csv', 'noncustomers.csv', 'usage_actions.csv']) {
