@@ -53,7 +53,9 @@ export interface HubspotRead {
   epochOf(text: string): Promise<number>;
   /**
    * Feeds the usage rows of known companies to `aggregator`, a row counting only up to `end[company]`
-   * when `end` is given; with `sorted` by company, then time, then file order.
+   * when `end` is given; with `sorted`, each company's rows in the order by time, then file order
+   * (sorted by company, then time, then file order; or in file order when the file is in time order,
+   * which gives every company's rows in that same order).
    */
   aggregate(aggregator: UsageAggregator, end: Float64Array | undefined, sorted: boolean): Promise<UsageJoin>;
   /** The inputs' fingerprint (fingerprint.ts). */

@@ -82,7 +82,7 @@ async function datasetFrom(
   const snapEpoch = await read.epochOf(snapshot);
   const end = new Float64Array(c.count);
   for (let o = 0; o < c.count; o++) end[o] = pit && c.y[o] ? c.closed[o] : snapEpoch;
-  // in windows mode with active weeks the rows must come by company and time
+  // in windows mode with active weeks each company's rows must come in time order
   const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
   const aggregator = new UsageAggregator(c.count, end, features.usage);
   const { joined, dropped } = await read.aggregate(aggregator, pit ? end : undefined, sorted);
