@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema, type FrameworkConfigInput } from '../../../shared/config/schema';
 import { FingerprintBuilder, fingerprintFiles } from './fingerprint';
+import { usageSample } from './fixtures/usage-sample';
 import { generateSample } from './generate';
 import { loadHubspot } from './hubspot';
 import { readPlain } from './hubspot-plain';
@@ -91,12 +92,7 @@ describe('scanPlainCsv', () => {
   });
 
   it('scans a file in parts cut at line starts, giving the whole in order', async () => {
-    const dir = tmp();
-    generateSample({ companies: 400, seed: 4, outDir: dir });
-    const file = path.join(dir, 'usage_actions.csv');
-    const header = readFileSync(file, 'utf8').split('\n')[0].split(',');
-    const kinds: Record<string, PlainKind> = { id: 'id', WHEN_TIMESTAMP: 'timestamp!' };
-    for (const c of header.slice(2)) kinds[c] = 'number';
+    const { file, header, kinds } = usageSample(400, 4);
     const whole = await scanPlainCsv(file, header, kinds);
     if (!whole.plain) throw new Error(whole.reason);
     const size = statSync(file).size;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generateSample } from './generate';
+import { usageSample } from './fixtures/usage-sample';
 import { lineStartAt, scanPlainCsv, type PlainKind, type PlainScan } from './plain-csv';
 import { ASC_ARGS, SCAN_SOURCE, wasmLineParser } from './plain-kernels';
 
@@ -56,12 +56,7 @@ describe('the wasm line loop of the plain scan', () => {
   });
 
   it('gives the JavaScript loop’s columns on a generated usage file, whole and in parts', async () => {
-    const dir = tmp();
-    generateSample({ companies: 800, seed: 21, outDir: dir });
-    const file = path.join(dir, 'usage_actions.csv');
-    const header = readFileSync(file, 'utf8').split('\n')[0].split(',');
-    const kinds: Record<string, PlainKind> = { id: 'id', WHEN_TIMESTAMP: 'timestamp!' };
-    for (const c of header.slice(2, 7)) kinds[c] = 'number'; // the others are skipped
+    const { file, header, kinds } = usageSample(800, 21, 5); // the other counters are skipped
     const whole = await bothLoops(file, header, kinds);
     expect(whole.wasm.plain && whole.wasm.table.rows).toBeGreaterThan(1000);
     expectSame(whole.wasm, whole.js);

@@ -1,10 +1,8 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { appendFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fingerprintFiles } from './fingerprint';
-import { generateSample } from './generate';
-import { lineStartAt, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
+import { usageSample } from './fixtures/usage-sample';
+import { lineStartAt, scanPlainCsv, type PlainTable } from './plain-csv';
 import {
   chunksOf,
   claimBoard,
@@ -18,12 +16,7 @@ import {
 } from './scan-thread';
 
 function job(chunkBytes = 4096): ScanJob {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mlsys-scanthread-'));
-  generateSample({ companies: 500, seed: 8, outDir: dir });
-  const files = ['customers.csv', 'noncustomers.csv', 'usage_actions.csv'].map((f) => path.join(dir, f));
-  const header = readFileSync(files[2], 'utf8').split('\n')[0].split(',');
-  const kinds: Record<string, PlainKind> = { id: 'id', WHEN_TIMESTAMP: 'timestamp!' };
-  for (const c of header.slice(2)) kinds[c] = 'number';
+  const { files, header, kinds } = usageSample(500, 8);
   const chunks = chunksOf(files[2], lineStartAt(files[2], 1), statSync(files[2]).size, chunkBytes);
   return { files, file: files[2], header, kinds, chunks, board: claimBoard(chunks.length) };
 }
