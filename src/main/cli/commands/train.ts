@@ -166,8 +166,12 @@ async function train(opts: TrainOptions, worker: Worker): Promise<void> {
       process.off('SIGINT', onSigint);
     }
     reporter.stop();
-    const outcome = recordRunResult(registry, runId, resolved, result);
-    registry.setRunStatus(runId, 'succeeded');
+    // the results and the status in one commit: a run is never left half-recorded as succeeded
+    const outcome = registry.transaction(() => {
+      const recorded = recordRunResult(registry, runId, resolved, result);
+      registry.setRunStatus(runId, 'succeeded');
+      return recorded;
+    });
     await mirrorToMlflowIfConfigured(registry, runId, resolved, (m) => process.stderr.write(`${m}\n`));
     if (opts.output) {
       mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });

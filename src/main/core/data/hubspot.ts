@@ -19,7 +19,7 @@ import { UsageAggregator } from './aggregate';
 import type { Dataset } from './dataset';
 import { readPlain } from './hubspot-plain';
 import { COMPANY_ATTRIBUTES, type HubspotFiles, type HubspotRead } from './hubspot-read';
-import { categoricalColumn, makeTable, numericColumn, type Column } from './table';
+import { codedCategoricalColumn, makeTable, numericColumn, type Column } from './table';
 
 export { COMPANY_ATTRIBUTES } from './hubspot-read';
 
@@ -97,11 +97,8 @@ async function datasetFrom(
   COMPANY_ATTRIBUTES.forEach((name, a) => {
     const dict = c.dictionaries.get(name);
     const values = c.attributes[a];
-    if (dict) {
-      const v = new Array<string | null>(c.count);
-      for (let i = 0; i < c.count; i++) v[i] = values[i] > 0 ? dict[values[i] - 1] : null;
-      columns.push(categoricalColumn(name, v));
-    } else columns.push(numericColumn(name, values as Float64Array));
+    if (dict) columns.push(codedCategoricalColumn(name, values as Int32Array, dict));
+    else columns.push(numericColumn(name, values as Float64Array));
   });
   columns.push(...aggregator.finish());
   const fingerprint = await read.fingerprint;

@@ -13,7 +13,13 @@ export interface NumericColumn {
 export interface CategoricalColumn {
   name: string;
   kind: 'categorical';
-  values: (string | null)[];
+  /** One value per row (null = missing); a column built from codes fills it on first read. */
+  readonly values: (string | null)[];
+  /**
+   * The same values as dictionary codes, when the loader had them (0 = missing, k = dictionary[k − 1]):
+   * the feature pipeline then encodes through a lookup per dictionary entry, not a string per row.
+   */
+  readonly coded?: { codes: Int32Array; dictionary: readonly string[] };
 }
 
 export type Column = NumericColumn | CategoricalColumn;
@@ -31,10 +37,33 @@ export function categoricalColumn(name: string, values: (string | null)[]): Cate
   return { name, kind: 'categorical', values };
 }
 
+/** A categorical column from dictionary codes (0 = missing, k = dictionary[k − 1]). */
+export function codedCategoricalColumn(
+  name: string,
+  codes: Int32Array,
+  dictionary: readonly string[],
+): CategoricalColumn {
+  let values: (string | null)[] | undefined;
+  return {
+    name,
+    kind: 'categorical',
+    coded: { codes, dictionary },
+    get values() {
+      return (values ??= Array.from(codes, (k) => (k > 0 ? dictionary[k - 1] : null)));
+    },
+  };
+}
+
+/** Rows of a column (without turning codes into text). */
+export function columnLength(c: Column): number {
+  return c.kind === 'categorical' && c.coded ? c.coded.codes.length : c.values.length;
+}
+
 export function makeTable(columns: Column[]): Table {
-  const rows = columns.length ? columns[0].values.length : 0;
+  const rows = columns.length ? columnLength(columns[0]) : 0;
   for (const c of columns) {
-    if (c.values.length !== rows) throw new Error(`column ${c.name} has ${c.values.length} rows, expected ${rows}`);
+    const n = columnLength(c);
+    if (n !== rows) throw new Error(`column ${c.name} has ${n} rows, expected ${rows}`);
   }
   const seen = new Set<string>();
   for (const c of columns) {

@@ -15,6 +15,15 @@ export function fitCategories(values: (string | null)[], order?: readonly string
     if (v === null) missing = true;
     else seen.add(v);
   }
+  return categoriesOf(seen, missing, order);
+}
+
+/** fitCategories from the distinct values seen and whether a missing value was. */
+export function categoriesOf(
+  seen: ReadonlySet<string>,
+  missing: boolean,
+  order?: readonly string[],
+): string[] {
   let cats: string[];
   if (order && [...seen].every((v) => order.includes(v))) cats = order.filter((v) => seen.has(v));
   else cats = [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema, type FrameworkConfigInput } from '../../../shared/config/schema';
-import { categoricalColumn, makeTable, numericColumn, rowRecord, takeRows, type Table } from '../data/table';
+import {
+  categoricalColumn,
+  codedCategoricalColumn,
+  makeTable,
+  numericColumn,
+  rowRecord,
+  takeRows,
+  type Column,
+  type Table,
+} from '../data/table';
 import type { DenseMatrix } from '../models/types';
 import { FeaturePipeline } from './pipeline';
 import { RecordError } from './records';
@@ -130,6 +139,60 @@ describe('FeaturePipeline for logistic / mlp', () => {
     });
     expect(row(q.transform(test), 0)[0]).toBe(200);
   });
+});
+
+describe('dictionary-coded categorical columns (the HubSpot loaders give them)', () => {
+  /** The same table with its categorical columns as codes over a dictionary in another order, with an unused entry. */
+  const coded = (t: Table): Table =>
+    makeTable(
+      t.columns.map((c): Column => {
+        if (c.kind !== 'categorical') return c;
+        const dictionary = ['UNUSED', ...new Set(c.values.filter((v): v is string => v !== null))].reverse();
+        const codes = Int32Array.from(c.values, (v) => (v === null ? 0 : dictionary.indexOf(v) + 1));
+        // the pipeline must work from the codes alone
+        return Object.defineProperty(codedCategoricalColumn(c.name, codes, dictionary), 'values', {
+          get: () => {
+            throw new Error(`${c.name} was read as text`);
+          },
+        });
+      }),
+    );
+
+  it('read as text on demand, without being turned into text to make a table', () => {
+    const c = codedCategoricalColumn('X', Int32Array.from([2, 0, 1, 2]), ['a', 'b']);
+    const t = makeTable([c, numericColumn('n', new Float64Array(4))]);
+    expect(t.rows).toBe(4);
+    expect(c.values).toEqual(['b', null, 'a', 'b']);
+    expect(rowRecord(t, 1)).toEqual({ X: null, n: 0 });
+  });
+
+  for (const [label, algorithm, f] of [
+    ['gbdt (ordinal)', 'gbdt', {}],
+    ['logistic (one-hot, standardised)', 'logistic', {}],
+    ['logistic (ordinal, standardised)', 'logistic', { categorical: { encoding: 'ordinal' } }],
+  ] as const) {
+    it(`fit and transform as the same values in text: ${label}`, () => {
+      const rows = [4, 0, 2, 3];
+      for (const fitRows of [undefined, rows]) {
+        const plain = FeaturePipeline.fit(train, y, features(f), { forAlgorithm: algorithm, rows: fitRows });
+        const fromCodes = FeaturePipeline.fit(coded(train), y, features(f), {
+          forAlgorithm: algorithm,
+          rows: fitRows,
+        });
+        expect(fromCodes.toJSON()).toEqual(plain.toJSON());
+        for (const [table, at] of [
+          [train, undefined],
+          [train, rows],
+          [test, undefined],
+          [test, [1, 1, 0]],
+        ] as const) {
+          const a = plain.transform(table, at);
+          const b = fromCodes.transform(coded(table), at);
+          expect(Array.from(b.data)).toEqual(Array.from(a.data));
+        }
+      }
+    });
+  }
 });
 
 describe('include / exclude', () => {

@@ -12,9 +12,9 @@ import { closest } from '../../../shared/config/suggest';
 import type { Algorithm, FeaturesConfig } from '../../../shared/config/schema';
 import type { InputSignature } from '../../../shared/model/signature';
 import { MISSING_CATEGORY } from '../../../shared/config/constants';
-import type { Column, Table } from '../data/table';
+import { columnLength, type CategoricalColumn, type Column, type Table } from '../data/table';
 import type { DenseMatrix } from '../models/types';
-import { categoryCoder, fitCategories, mean, meanStd, median } from './encoders';
+import { categoriesOf, categoryCoder, fitCategories, mean, meanStd, median } from './encoders';
 import { recordsToTable, type InputSpec } from './records';
 
 export const FEATURE_PIPELINE_KIND = 'feature_pipeline';
@@ -55,6 +55,45 @@ function columnText(c: Column, rows?: ArrayLike<number>): (string | null)[] {
   if (!rows) return c.kind === 'categorical' ? c.values : Array.from(c.values, text);
   const out = new Array<string | null>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = text(c.values[rows[i]]);
+  return out;
+}
+
+/** fitCategories over the rows `rows` of a categorical column (through its codes when it has them). */
+function fitColumnCategories(
+  c: CategoricalColumn,
+  rows: ArrayLike<number> | undefined,
+  order?: readonly string[],
+): string[] {
+  if (!c.coded) return fitCategories(columnText(c, rows), order);
+  const { codes, dictionary } = c.coded;
+  const present = new Uint8Array(dictionary.length + 1);
+  if (rows) for (let i = 0; i < rows.length; i++) present[codes[rows[i]]] = 1;
+  else for (let i = 0; i < codes.length; i++) present[codes[i]] = 1;
+  const seen = new Set<string>();
+  for (let k = 1; k < present.length; k++) if (present[k]) seen.add(dictionary[k - 1]);
+  return categoriesOf(seen, present[0] === 1, order);
+}
+
+/** Category codes (categoryCoder's) of the rows `rows` of a column: one lookup per dictionary entry when it has codes. */
+function categoryCodes(
+  c: Column,
+  rows: ArrayLike<number> | undefined,
+  categories: readonly string[],
+): Int32Array {
+  const code = categoryCoder(categories);
+  const n = rows ? rows.length : columnLength(c);
+  const out = new Int32Array(n);
+  if (c.kind === 'categorical' && c.coded) {
+    const { codes, dictionary } = c.coded;
+    const lut = Int32Array.from({ length: dictionary.length + 1 }, (_, k) =>
+      code(k > 0 ? dictionary[k - 1] : null),
+    );
+    if (rows) for (let r = 0; r < n; r++) out[r] = lut[codes[rows[r]]];
+    else for (let r = 0; r < n; r++) out[r] = lut[codes[r]];
+    return out;
+  }
+  const text = columnText(c, rows);
+  for (let r = 0; r < n; r++) out[r] = code(text[r]);
   return out;
 }
 
@@ -134,14 +173,14 @@ export class FeaturePipeline {
     const standardise = !trees && features.scaling === 'standard';
     const steps: Step[] = inputs.map((c): Step => {
       if (c.kind === 'categorical' || (listed ?? []).includes(c.name)) {
-        const text = columnText(c, rows);
-        const categories = fitCategories(text, features.categorical.orders[c.name]);
+        const order = features.categorical.orders[c.name];
+        const categories =
+          c.kind === 'categorical'
+            ? fitColumnCategories(c, rows, order)
+            : fitCategories(columnText(c, rows), order);
         const encoding = trees ? 'ordinal' : features.categorical.encoding;
         let scale: CategoricalStep['scale'] = null;
-        if (encoding === 'ordinal' && standardise) {
-          const code = categoryCoder(categories);
-          scale = meanStd(Float64Array.from(text, code));
-        }
+        if (encoding === 'ordinal' && standardise) scale = meanStd(categoryCodes(c, rows, categories));
         return { name: c.name, type: 'category', categories, encoding, scale };
       }
       if (!impute && !standardise)
@@ -241,11 +280,7 @@ export class FeaturePipeline {
     const sources = this.steps.map((s) => {
       const c = columnOf(s);
       if (s.type === 'number') return (c as { values: Float64Array }).values;
-      const code = categoryCoder(s.categories);
-      const text = columnText(c, rows);
-      const codes = new Int32Array(n);
-      for (let r = 0; r < n; r++) codes[r] = code(text[r]);
-      return codes;
+      return categoryCodes(c, rows, s.categories);
     });
     // output column of each step, and of each missing-value indicator (after all steps)
     const at: number[] = [];

@@ -86,6 +86,14 @@ export class Registry {
     this.db.close();
   }
 
+  /**
+   * Runs `fn` in one write transaction (the registry's own transactions inside it become savepoints):
+   * its writes land together or not at all, with one commit.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   // Runs
 
   createRun(input: CreateRunInput): RunRecord {

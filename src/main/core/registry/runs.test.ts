@@ -25,6 +25,26 @@ describe('runs', () => {
     });
   });
 
+  it('lands the writes of one registry.transaction together, or none of them when it throws', () => {
+    const r = reg.createRun(runInput({}));
+    reg.setRunStatus(r.id, 'running');
+    expect(() =>
+      reg.transaction(() => {
+        reg.logMetrics(r.id, { roc_auc: 0.9 });
+        reg.setRunStatus(r.id, 'succeeded');
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(reg.getRun(r.id)).toMatchObject({ status: 'running', metrics: {} });
+    const out = reg.transaction(() => {
+      reg.logMetrics(r.id, { roc_auc: 0.9 });
+      reg.setRunStatus(r.id, 'succeeded');
+      return 'done';
+    });
+    expect(out).toBe('done');
+    expect(reg.getRun(r.id)).toMatchObject({ status: 'succeeded', metrics: { roc_auc: 0.9 } });
+  });
+
   it('creates a queued run, runs it, and records timings and metrics', () => {
     const r = reg.createRun(runInput({ name: 'first', tags: { b: '2', a: '1', ' ': 'x' }, notes: 'hello' }));
     expect(r).toMatchObject({

@@ -46,6 +46,18 @@ function compose(outer: Int32Array, inner: Int32Array): Int32Array {
   return out;
 }
 
+function concatRows(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Rows r0..r1 of a matrix, as a view of its data. */
+function rowRange(X: DenseMatrix, r0: number, r1: number): DenseMatrix {
+  return { rows: r1 - r0, cols: X.cols, data: X.data.subarray(r0 * X.cols, r1 * X.cols), columns: X.columns };
+}
+
 export interface Splits {
   fit: Part;
   calibration: Part | null;
@@ -203,11 +215,19 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
       forAlgorithm: algorithm,
       rows: splits.fit.idx,
     });
+    // the calibration and test rows in one matrix, scored in one batch after the fit
+    const nCal = splits.calibration ? splits.calibration.idx.length : 0;
+    const heldOut = pipeline.transform(
+      ds.table,
+      splits.calibration ? concatRows(splits.calibration.idx, splits.test.idx) : splits.test.idx,
+      { shared: algorithm === 'gbdt' },
+    );
     const X = {
       fit: pipeline.transform(ds.table, splits.fit.idx, { shared: algorithm === 'gbdt' }),
-      calibration: splits.calibration ? pipeline.transform(ds.table, splits.calibration.idx) : null,
+      calibration: splits.calibration ? rowRange(heldOut, 0, nCal) : null,
       valid: splits.valid ? pipeline.transform(ds.table, splits.valid.idx) : null,
-      test: pipeline.transform(ds.table, splits.test.idx),
+      test: rowRange(heldOut, nCal, heldOut.rows),
+      heldOut,
     };
     return { splits, pipeline, X };
   });
@@ -302,6 +322,14 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
   );
   checkCancel();
 
+  // the raw scores of the calibration and test rows, from one batch
+  let heldOutScores: Promise<{ calibration: Float64Array; test: Float64Array }> | undefined;
+  const heldOutRaw = () =>
+    (heldOutScores ??= predict(X.heldOut).then((p) => {
+      const nCal = X.calibration ? X.calibration.rows : 0;
+      return { calibration: p.subarray(0, nCal), test: p.subarray(nCal) };
+    }));
+
   let calibrator: Calibrator | null = null;
   if (config.model.calibration !== 'none') {
     if (!X.calibration || !splits.calibration) {
@@ -313,16 +341,20 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
         message: `${config.model.calibration} on ${splits.calibration.y.length} held-out rows`,
       });
       const cal = splits.calibration;
-      const Xc = X.calibration;
       calibrator = await timed('calibration', async () =>
-        fitCalibrator(config.model.calibration as 'isotonic' | 'sigmoid', await predict(Xc), cal.y),
+        fitCalibrator(
+          config.model.calibration as 'isotonic' | 'sigmoid',
+          (await heldOutRaw()).calibration,
+          cal.y,
+        ),
       );
     }
   }
 
   progress({ stage: 'evaluating', percent: 86, message: `Scoring ${splits.test.y.length} test rows` });
   const { report, threshold, pTest } = await timed('evaluate', async () => {
-    const pRaw = await predict(X.test);
+    const held = await heldOutRaw();
+    const pRaw = held.test;
     const p = calibrator ? calibrator.applyAll(pRaw) : pRaw;
     const t = config.model.threshold;
     // Policies that learn a threshold use held-out data that is not the test set when there is some.
@@ -330,11 +362,11 @@ export async function runPipeline(job: TrainingJob, hooks: PipelineHooks = {}): 
       t.policy === 'fixed'
         ? null
         : X.calibration && splits.calibration
-          ? { X: X.calibration, y: splits.calibration.y }
+          ? { X: X.calibration, y: splits.calibration.y, raw: held.calibration }
           : (monitor ?? { X: X.fit, y: splits.fit.y });
     let threshold = t.value;
     if (choiceData) {
-      const raw = await predict(choiceData.X);
+      const raw = 'raw' in choiceData ? choiceData.raw : await predict(choiceData.X);
       const pc = calibrator ? calibrator.applyAll(raw) : raw;
       threshold = chooseThreshold(t.policy, choiceData.y, pc, {
         value: t.value,

@@ -53,9 +53,19 @@ export function recordTrial(
 
 /**
  * Records a finished run's outputs (tuning trials become child runs, one per configuration with its
- * last rung's score) and registers its model version. The run's status is left to the caller.
+ * last rung's score) and registers its model version, in one transaction. The run's status is left
+ * to the caller (which may call this inside its own `registry.transaction` to set it in the same commit).
  */
 export function recordRunResult(
+  registry: Registry,
+  runId: string,
+  resolved: ResolvedConfig,
+  result: TrainingResult,
+): RegisterVersionResult {
+  return registry.transaction(() => recordRunWrites(registry, runId, resolved, result));
+}
+
+function recordRunWrites(
   registry: Registry,
   runId: string,
   resolved: ResolvedConfig,

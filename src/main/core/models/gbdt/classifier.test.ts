@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError, type DenseMatrix, type IterationEvent } from '../types';
 import { GbdtClassifier } from './classifier';
 import { auc } from './metrics';
+import { decodeFloat32, type EncodedFloat32 } from './serialize';
 import { prestartedGbdtWorkers, prestartGbdtWorkers } from './spawn';
 import { sliceRows, syntheticData } from './synthetic';
 import { setGbdtKernels } from './wasm-kernels';
@@ -164,6 +165,41 @@ describe('GbdtClassifier', () => {
     expect(() => GbdtClassifier.fromJSON({ ...json, format_version: 99 })).toThrow(/format_version 99/);
   });
 
+  it('stores float32 node arrays exactly as base64 and still loads format 1 (plain numbers)', async () => {
+    const m = new GbdtClassifier({ n_estimators: 10, max_depth: 4, learning_rate: 0.3 });
+    await m.fit(train.X, train.y);
+    const json = JSON.parse(JSON.stringify(m.toJSON()));
+    expect(json.format_version).toBe(2);
+    expect(json.trees.weight).toMatchObject({ dtype: 'float32' });
+    const nodes = json.trees.feature.length;
+    const v1 = {
+      ...json,
+      format_version: 1,
+      trees: Object.fromEntries(
+        Object.entries(json.trees).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v : Array.from(decodeFloat32(v as EncodedFloat32)!),
+        ]),
+      ),
+    };
+    expect(v1.trees.threshold).toHaveLength(nodes);
+    const p = m.predictProba(valid.X);
+    expect(GbdtClassifier.fromJSON(v1).predictProba(valid.X)).toEqual(p);
+    expect(GbdtClassifier.fromJSON(v1).featureImportance()).toEqual(m.featureImportance());
+    const cut = {
+      ...json,
+      trees: { ...json.trees, gain: { dtype: 'float32', base64: json.trees.gain.base64.slice(16) } },
+    };
+    expect(() => GbdtClassifier.fromJSON(cut)).toThrow(/trees\.gain has \d+ entries, expected \d+/);
+    const odd = {
+      ...json,
+      trees: { ...json.trees, gain: { dtype: 'float32', base64: json.trees.gain.base64.slice(4) } },
+    };
+    expect(() => GbdtClassifier.fromJSON(odd)).toThrow(/trees\.gain is not whole float32 values/);
+    const wrong = { ...json, trees: { ...json.trees, cover: 'AAAA' } };
+    expect(() => GbdtClassifier.fromJSON(wrong)).toThrow(/trees\.cover must be/);
+  });
+
   it('stops early and keeps the best iteration', async () => {
     const m = new GbdtClassifier({
       n_estimators: 200,
@@ -201,9 +237,11 @@ describe('GbdtClassifier', () => {
     await weighted.fit(train.X, train.y);
     const pj = pruned.toJSON().trees;
     expect(pj.feature.length).toBeLessThan(plain.toJSON().trees.feature.length);
+    const gain = decodeFloat32(pj.gain as EncodedFloat32)!;
+    const cover = decodeFloat32(pj.cover as EncodedFloat32)!;
     for (let i = 0; i < pj.feature.length; i++) {
-      if (pj.feature[i] >= 0) expect(pj.gain[i]).toBeGreaterThan(5);
-      expect(pj.cover[i]).toBeGreaterThanOrEqual(20);
+      if (pj.feature[i] >= 0) expect(gain[i]).toBeGreaterThan(5);
+      expect(cover[i]).toBeGreaterThanOrEqual(20);
     }
     const mean = (p: Float64Array): number => p.reduce((a, b) => a + b, 0) / p.length;
     expect(mean(weighted.predictProba(valid.X))).toBeGreaterThan(mean(plain.predictProba(valid.X)) + 0.05);

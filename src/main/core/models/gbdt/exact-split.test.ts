@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng';
 import type { DenseMatrix } from '../types';
 import { GbdtClassifier } from './classifier';
+import { decodeFloat32, type EncodedFloat32 } from './serialize';
 
 /**
  * A brute-force exact greedy tree (XGBoost's "exact" algorithm written naively): every feature, every
@@ -94,12 +95,14 @@ function refTree(X: DenseMatrix, g: number[], h: number[], rows: number[], depth
 
 function ourTree(m: GbdtClassifier): RefNode {
   const t = m.toJSON().trees;
+  const value = decodeFloat32(t.value as EncodedFloat32)!;
+  const threshold = decodeFloat32(t.threshold as EncodedFloat32)!;
   const node = (i: number): RefNode =>
     t.feature[i] < 0
-      ? { feature: -1, threshold: 0, defaultLeft: false, value: t.value[i] }
+      ? { feature: -1, threshold: 0, defaultLeft: false, value: value[i] }
       : {
           feature: t.feature[i],
-          threshold: t.threshold[i],
+          threshold: threshold[i],
           defaultLeft: t.missing[i] === t.left[i],
           value: 0,
           left: node(t.left[i]),
