@@ -1,8 +1,10 @@
 /**
  * The HubSpot files without DuckDB, when all three are plain (plain-csv.ts): they are scanned into
- * typed columns (the company files on this thread, the fingerprint on a scan worker, then the usage
- * file's chunks on both, scan-thread.ts), the companies are built and the usage rows joined here,
- * with the same results as hubspot-duck.ts (the tests compare the two on every setting). Returns
+ * typed columns (the company files on this thread; the usage file's chunks on a scan worker from the
+ * start and on this thread when the next one is not ready, scan-thread.ts), the companies are built
+ * and the usage rows joined here, chunk by chunk in file order: all-time aggregates as the chunks
+ * come, while the scan worker scans the next ones, then computes the inputs' fingerprint. The results
+ * are hubspot-duck.ts's (the tests compare the two on every setting). Returns
  * `{ notPlain }` when a file is not plain or a check would fail, so that the DuckDB reader reads the
  * files and reports what is wrong.
  */
@@ -18,16 +20,18 @@ import {
   type HubspotRead,
 } from './hubspot-read';
 import { lineStartAt, plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
+import { UsageAggregator } from './aggregate';
 import {
   chunksOf,
   claimBoard,
+  claimChunk,
   LOADING_THREAD,
-  scanClaimedChunks,
+  scanChunk,
   startScan,
   type ScanJob,
-  type ScanResult,
+  type ScannedChunk,
 } from './scan-thread';
-import { joinUsage } from './usage-join';
+import { joinUsage, type ScannedUsage } from './usage-join';
 
 /** Bytes per chunk of the usage file that a thread takes at a time (scan-thread.ts): small enough that
  * the threads end close together, large enough that a chunk's set-up does not count. */
@@ -175,6 +179,69 @@ function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: H
   return { companies, index };
 }
 
+/** Scanned chunks of the usage file, by chunk number, taken in file order. */
+class ChunksInOrder {
+  /** The next chunk to take. */
+  next = 0;
+  private readonly ready = new Map<number, PlainTable>();
+  private wake: (() => void) | null = null;
+
+  /** A chunk scanned by either thread (a chunk taken already, or scanned twice, is ignored). */
+  put(c: ScannedChunk): void {
+    if (c.chunk < this.next || this.ready.has(c.chunk)) return;
+    this.ready.set(c.chunk, c.table);
+    this.wake?.();
+  }
+
+  has(k: number): boolean {
+    return this.ready.has(k);
+  }
+
+  /** The next chunk, if it is scanned. */
+  take(): PlainTable | undefined {
+    const t = this.ready.get(this.next);
+    if (t) {
+      this.ready.delete(this.next);
+      this.next++;
+    }
+    return t;
+  }
+
+  /** Lets the event loop deliver what was posted; true when the next chunk is then here. */
+  async arrived(): Promise<boolean> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.ready.has(this.next);
+  }
+
+  /** Resolves when the next chunk arrives. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
+
+/** The all-time aggregator of the usage rows as they are read, and the cutoffs the join applies. */
+function earlyAggregation(config: FrameworkConfig, companies: Companies) {
+  const { features } = config;
+  // the window ends (for recency) are set by the loader (hubspot.ts) before finish() reads them
+  const end = new Float64Array(companies.count);
+  const aggregator = new UsageAggregator(companies.count, end, features.usage);
+  let joinEnd: Float64Array | undefined;
+  if (features.cutoff.rule === 'point_in_time') {
+    // a customer's rows count up to its CLOSEDATE, the others' up to the snapshot date: the
+    // configured one, or else the latest usage row, which no row is after
+    const snapshot = features.cutoff.snapshot_date;
+    const others = snapshot === null ? Infinity : plainTimestamp(snapshot);
+    joinEnd = new Float64Array(companies.count);
+    for (let o = 0; o < companies.count; o++) joinEnd[o] = companies.y[o] ? companies.closed[o] : others;
+  }
+  return { aggregator, end, joinEnd, joined: 0, dropped: 0 };
+}
+
 /** Why the plain reader did not take the files (DuckDB reads them then). */
 export interface NotPlain {
   notPlain: string;
@@ -207,8 +274,8 @@ export async function readPlain(
     return { notPlain: 'a file is missing or its header is not as expected' }; // the DuckDB reader says which
   }
   onProgress(`reading ${names.customers}, ${names.noncustomers} and ${names.usage}`);
-  // the usage file (the largest) in chunks, taken one at a time by a scan worker (after it computes the
-  // fingerprint) and by this thread (after the company files)
+  // the usage file (the largest) in chunks, taken one at a time by a scan worker and by this thread
+  // (after the company files, when the next chunk in file order is not scanned yet)
   const dataStart = lineStartAt(files.usage, 1);
   const size = statSync(files.usage).size;
   const chunks = chunksOf(files.usage, dataStart, size, usageChunkBytes);
@@ -220,7 +287,8 @@ export async function readPlain(
     chunks,
     board: claimBoard(chunks.length),
   };
-  const helper = startScan(job);
+  const inOrder = new ChunksInOrder();
+  const helper = startScan(job, (c) => inOrder.put(c));
   helper.result.catch(() => {}); // awaited below, unless we give up first
   const tables: PlainTable[] = [];
   for (const [i, [file, columns]] of wanted.slice(0, 2).entries()) {
@@ -237,39 +305,71 @@ export async function readPlain(
     return { notPlain: `${names.customers}: a CLOSEDATE is missing` };
   }
   const { companies, index } = buildCompanies(idc, cust, non, names);
-  const mine = await scanClaimedChunks(job, LOADING_THREAD);
-  if (!mine.plain) {
-    helper.cancel();
-    return { notPlain: `${names.usage}: ${mine.reason}` };
-  }
-  let scanned: ScanResult;
-  try {
-    scanned = await helper.result;
-  } catch (err) {
-    return { notPlain: `${names.usage}: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  if (!scanned.scan.plain) return { notPlain: `${names.usage}: ${scanned.scan.reason}` };
-  const usage = [...mine.chunks, ...scanned.scan.chunks].sort((a, b) => a.chunk - b.chunk).map((c) => c.table);
-  if (usage.length !== chunks.length) throw new Error(`internal: ${usage.length} of ${chunks.length} usage chunks scanned`);
-  const usageRows = usage.reduce((sum, t) => sum + t.rows, 0);
-  if (usageRows === 0) return { notPlain: `${names.usage}: no data rows` };
-  const readAt = performance.now();
-  // the latest timestamp, and whether the file is in time order (then every company's rows are)
+  const companyOf = (id: number) => index.find(id);
+
+  // all-time aggregates need no window end until their recency is computed: the chunks are then
+  // aggregated here in file order as they come, while the scan worker scans the next ones
+  const early = features.usage.mode === 'all_time' ? earlyAggregation(config, companies) : undefined;
+  const parts: ScannedUsage[] = [];
+  let usageRows = 0;
   let latest = -Infinity;
+  // whether the file is in time order (then every company's rows are)
   let timeOrdered = true;
-  for (const part of usage) {
-    const ts = part.numbers.get('WHEN_TIMESTAMP')!;
+  const consume = (t: PlainTable) => {
+    const ts = t.numbers.get('WHEN_TIMESTAMP')!;
     for (let i = 0; i < ts.length; i++) {
       if (ts[i] >= latest) latest = ts[i];
       else timeOrdered = false;
     }
+    usageRows += t.rows;
+    const part = { rows: t.rows, id: t.numbers.get(idc)!, ts, counters: counters.map((c) => t.numbers.get(c)!) };
+    if (!early) parts.push(part);
+    else {
+      const j = joinUsage([part], companyOf, early.joinEnd, false, early.aggregator);
+      early.joined += j.joined;
+      early.dropped += j.dropped;
+    }
+  };
+  const helperEnd = helper.result.then(
+    (r) => ({ r }),
+    (err: unknown) => ({ err }),
+  );
+  while (inOrder.next < chunks.length) {
+    const t = inOrder.take();
+    if (t) {
+      consume(t);
+      continue;
+    }
+    // chunks the scan worker posted meanwhile arrive only when this thread lets the event loop run
+    if (await inOrder.arrived()) continue;
+    const k = claimChunk(job, LOADING_THREAD);
+    if (k >= 0) {
+      const scan = await scanChunk(job, k);
+      if (!scan.plain) {
+        helper.cancel();
+        return { notPlain: `${names.usage}: ${scan.reason}` };
+      }
+      inOrder.put({ chunk: k, table: scan.table });
+      continue;
+    }
+    // the next chunk is the scan worker's: wait for it, or for the worker's end
+    const ended = await Promise.race([inOrder.changed(), helperEnd]);
+    if (!ended) continue;
+    if ('err' in ended) {
+      const e = ended.err;
+      return { notPlain: `${names.usage}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (!ended.r.scan.plain) return { notPlain: `${names.usage}: ${ended.r.scan.reason}` };
+    if (!inOrder.has(inOrder.next)) throw new Error(`internal: usage chunk ${inOrder.next} was never scanned`);
   }
-  const parts = usage.map((part) => ({
-    rows: part.rows,
-    id: part.numbers.get(idc)!,
-    ts: part.numbers.get('WHEN_TIMESTAMP')!,
-    counters: counters.map((c) => part.numbers.get(c)!),
-  }));
+  // every chunk is read: the scan worker's fingerprint is awaited only once the dataset is built
+  const fingerprint = helperEnd.then((ended) => {
+    if ('err' in ended) throw ended.err;
+    return ended.r.fingerprint;
+  });
+  fingerprint.catch(() => {}); // awaited by the loader
+  if (usageRows === 0) return { notPlain: `${names.usage}: no data rows` };
+  const readAt = performance.now();
   return {
     companies,
     rawRows: { customers: cust.rows, noncustomers: non.rows, usage: usageRows },
@@ -277,9 +377,12 @@ export async function readPlain(
     epochOf: (text) => Promise.resolve(plainTimestamp(text)),
     // rows sorted by company then time give each company's rows in the order a time-ordered file
     // already has them (ties in file order both ways), so such a file is not sorted
-    aggregate: (aggregator, end, sorted) =>
-      Promise.resolve(joinUsage(parts, (id) => index.find(id), end, sorted && !timeOrdered, aggregator)),
-    fingerprint: Promise.resolve(scanned.fingerprint),
+    aggregate: (aggregator, end, sorted) => {
+      if (early) throw new Error('internal: the usage rows were aggregated while they were read');
+      return Promise.resolve(joinUsage(parts, companyOf, end, sorted && !timeOrdered, aggregator));
+    },
+    ...(early ? { aggregated: { aggregator: early.aggregator, end: early.end, joined: early.joined, dropped: early.dropped } } : {}),
+    fingerprint,
     readAt,
   };
 }

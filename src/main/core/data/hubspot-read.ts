@@ -58,6 +58,12 @@ export interface HubspotRead {
    * which gives every company's rows in that same order).
    */
   aggregate(aggregator: UsageAggregator, end: Float64Array | undefined, sorted: boolean): Promise<UsageJoin>;
+  /**
+   * Set when the reader aggregated the usage rows as it read them (all-time aggregates, which need no
+   * window end until finish): `aggregate` must not be called then; the loader sets `end` (each
+   * company's cutoff or the snapshot) before calling the aggregator's finish().
+   */
+  aggregated?: UsageJoin & { aggregator: UsageAggregator; end: Float64Array };
   /** The inputs' fingerprint (fingerprint.ts). */
   fingerprint: Promise<string>;
   /** performance.now() once the files were read. */

@@ -80,12 +80,12 @@ async function datasetFrom(
   onProgress(`aggregating usage (${pit ? 'point-in-time cutoff' : 'no cutoff'})`);
   const snapshot = features.cutoff.snapshot_date ?? read.latestUsage;
   const snapEpoch = await read.epochOf(snapshot);
-  const end = new Float64Array(c.count);
+  const end = read.aggregated?.end ?? new Float64Array(c.count);
   for (let o = 0; o < c.count; o++) end[o] = pit && c.y[o] ? c.closed[o] : snapEpoch;
   // in windows mode with active weeks each company's rows must come in time order
   const sorted = features.usage.mode === 'windows' && features.usage.active_weeks;
-  const aggregator = new UsageAggregator(c.count, end, features.usage);
-  const { joined, dropped } = await read.aggregate(aggregator, pit ? end : undefined, sorted);
+  const aggregator = read.aggregated?.aggregator ?? new UsageAggregator(c.count, end, features.usage);
+  const { joined, dropped } = read.aggregated ?? (await read.aggregate(aggregator, pit ? end : undefined, sorted));
   const orphanRows = read.rawRows.usage - joined;
   if (orphanRows > 0) {
     warnings.push(

@@ -221,6 +221,7 @@ describe('the hubspot loader with and without the scan', () => {
   const settings: [string, FrameworkConfigInput][] = [
     ['all-time, point in time', {}],
     ['all-time, no cutoff', { features: { cutoff: { rule: 'none' } } }],
+    ['all-time, a fixed snapshot', { features: { cutoff: { snapshot_date: '2020-01-20' } } }],
     ['windows with active weeks', { features: { usage: { mode: 'windows', windows: [7, 28, 90], active_weeks: true } } }],
     ['windows, a fixed snapshot', { features: { usage: { mode: 'windows' }, cutoff: { snapshot_date: '2020-06-01' } } }],
   ];
@@ -259,6 +260,18 @@ describe('the hubspot loader with and without the scan', () => {
       expect(warnings).toMatch(/customers\.csv: 1 duplicate rows/);
       expect(warnings).toMatch(/ids are in both/);
       expect(warnings).toMatch(/usage_actions\.csv: \d+ rows with ids in neither/);
+    }
+  });
+
+  it('aggregates all-time usage while it reads the chunks, and windows after reading them all', async () => {
+    const dir = sample(14);
+    const files = { customers: 'customers.csv', noncustomers: 'noncustomers.csv', usage: 'usage_actions.csv' };
+    const paths = { customers: path.join(dir, files.customers), noncustomers: path.join(dir, files.noncustomers), usage: path.join(dir, files.usage) };
+    for (const [mode, early] of [['all_time', true], ['windows', false]] as const) {
+      const read = await readPlain(config(dir, { features: { usage: { mode } } }), paths, files, () => {}, 8192);
+      if ('notPlain' in read) throw new Error(read.notPlain);
+      expect(read.aggregated !== undefined).toBe(early);
+      if (early) expect(read.aggregated!.joined).toBeGreaterThan(read.aggregated!.dropped);
     }
   });
 

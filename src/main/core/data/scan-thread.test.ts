@@ -69,6 +69,24 @@ describe('the usage scan shared with a worker thread', () => {
     expect(joined([here, result.scan])).toEqual(await wholeFile(j));
   });
 
+  it('hands each chunk over as soon as the worker scans it, once, when asked to', async () => {
+    const j = job(2048);
+    const got: number[] = [];
+    const tables = new Map<number, PlainTable>();
+    const there = startScan(j, (c) => {
+      got.push(c.chunk);
+      tables.set(c.chunk, c.table);
+    });
+    const here = await scanClaimedChunks(j, LOADING_THREAD, (c) => tables.set(c.chunk, c.table));
+    const result = await there.result;
+    expect(here).toEqual({ plain: true, chunks: [] });
+    expect(result.scan).toEqual({ plain: true, chunks: [] });
+    expect(new Set(got).size).toBe(got.length);
+    expect(tables.size).toBe(j.chunks.length);
+    const chunks = [...tables].map(([chunk, table]) => ({ chunk, table }));
+    expect(joined([{ plain: true, chunks }])).toEqual(await wholeFile(j));
+  });
+
   it('scans again the chunks a worker took before it died, and the rest', async () => {
     const j = job();
     const board = new Int32Array(j.board);

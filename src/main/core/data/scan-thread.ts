@@ -1,13 +1,14 @@
 /**
- * The inputs' fingerprint and a plain scan of the largest input shared between two threads: the
- * file is cut into chunks at line starts, and the thread loading the data (hubspot-plain.ts, after the
- * company files) and a scan worker (scan-worker.ts, after the fingerprint) take the chunks one at a
- * time until none is left, so that neither waits for the other whatever the files' sizes. On the
- * loading thread alone when the worker cannot start.
+ * A plain scan of the largest input shared between two threads, and the inputs' fingerprint: the
+ * file is cut into chunks at line starts, and a scan worker (scan-worker.ts, which computes the
+ * fingerprint after its chunks) and the thread loading the data (hubspot-plain.ts, after the company
+ * files) take the chunks one at a time until none is left, so that neither waits for the other
+ * whatever the files' sizes. On the loading thread alone when the worker cannot start.
  */
+import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../util/worker-url';
 import { FingerprintBuilder } from './fingerprint';
-import { lineStartAt, scanPlainCsv, type ByteRange, type PlainKind, type PlainTable } from './plain-csv';
+import { lineStartAt, scanPlainCsv, type ByteRange, type PlainKind, type PlainScan, type PlainTable } from './plain-csv';
 
 /** Who took a chunk (the claim board's entry for it). */
 export const LOADING_THREAD = 1;
@@ -58,7 +59,9 @@ export function claimBoard(chunks: number): SharedArrayBuffer {
  * Takes the first free chunk for `who` (one atomic compare-and-swap marks it, so a thread that dies
  * never leaves a chunk taken but unmarked); -1 when none is left.
  */
-function claimChunk(board: Int32Array, count: number, who: number): number {
+export function claimChunk(job: ScanJob, who: number): number {
+  const board = new Int32Array(job.board);
+  const count = job.chunks.length;
   for (let k = Atomics.load(board, 0); k < count; k++) {
     if (Atomics.compareExchange(board, 1 + k, 0, who) === 0) {
       Atomics.store(board, 0, k + 1); // only a hint: a stale one costs a few failed swaps
@@ -68,35 +71,47 @@ function claimChunk(board: Int32Array, count: number, who: number): number {
   return -1;
 }
 
+/** Scans chunk k; a line that is not plain points the board past the last chunk, so that the other thread stops too. */
+export async function scanChunk(job: ScanJob, k: number): Promise<PlainScan> {
+  const scan = await scanPlainCsv(job.file, job.header, job.kinds, job.chunks[k]);
+  if (!scan.plain) Atomics.store(new Int32Array(job.board), 0, job.chunks.length);
+  return scan;
+}
+
 /**
  * Scans chunks for `who`: first any chunk already marked as `who`'s (a worker that died with them),
- * then free chunks taken one at a time until none is left. A line that is not plain ends the scan
- * and points the board past the last chunk, so that the other thread stops too.
+ * then free chunks taken one at a time until none is left; the first line that is not plain ends the
+ * scan. With `onChunk`, each chunk goes there as soon as it is scanned (and not into the result).
  */
-export async function scanClaimedChunks(job: ScanJob, who: number): Promise<ChunkScan> {
+export async function scanClaimedChunks(
+  job: ScanJob,
+  who: number,
+  onChunk?: (c: ScannedChunk) => void,
+): Promise<ChunkScan> {
   const board = new Int32Array(job.board);
   const count = job.chunks.length;
   const taken: number[] = [];
   for (let k = 0; k < count; k++) if (Atomics.load(board, 1 + k) === who) taken.push(k);
   const chunks: ScannedChunk[] = [];
   for (let i = 0; ; i++) {
-    const k = i < taken.length ? taken[i] : claimChunk(board, count, who);
+    const k = i < taken.length ? taken[i] : claimChunk(job, who);
     if (k < 0) return { plain: true, chunks };
-    const scan = await scanPlainCsv(job.file, job.header, job.kinds, job.chunks[k]);
-    if (!scan.plain) {
-      Atomics.store(board, 0, count);
-      return scan;
-    }
-    chunks.push({ chunk: k, table: scan.table });
+    const scan = await scanChunk(job, k);
+    if (!scan.plain) return scan;
+    if (onChunk) onChunk({ chunk: k, table: scan.table });
+    else chunks.push({ chunk: k, table: scan.table });
   }
 }
 
-/** The scan worker's job, run on this thread: the fingerprint, then chunks as SCAN_WORKER. */
-export async function runScanJob(job: ScanJob): Promise<ScanResult> {
+/**
+ * The scan worker's job, run on this thread: chunks as SCAN_WORKER (to `onChunk` when given), then the
+ * fingerprint, which is needed only once the data is loaded, while the chunks are needed at once.
+ */
+export async function runScanJob(job: ScanJob, onChunk?: (c: ScannedChunk) => void): Promise<ScanResult> {
+  const scan = await scanClaimedChunks(job, SCAN_WORKER, onChunk);
   const fingerprint = new FingerprintBuilder();
   for (const f of job.files) fingerprint.addFile(f);
-  const digest = fingerprint.digest();
-  return { scan: await scanClaimedChunks(job, SCAN_WORKER), fingerprint: digest };
+  return { scan, fingerprint: fingerprint.digest() };
 }
 
 export interface ScanTask {
@@ -105,30 +120,70 @@ export interface ScanTask {
   cancel(): void;
 }
 
+let prestarted: Worker | undefined;
+
 /**
- * Starts the job on a scan worker. When the worker cannot start, or ends without answering, the job
- * runs on this thread, which then also scans the chunks the worker had taken.
+ * Starts a scan worker for the next startScan now, so that its start-up (tens of milliseconds) passes
+ * while the caller waits for its job; the idle worker keeps no event loop alive.
  */
-export function startScan(job: ScanJob): ScanTask {
-  let worker: ReturnType<typeof startWorker> | undefined;
+export function prestartScanWorker(): void {
+  if (prestarted) return;
   try {
-    worker = startWorker(import.meta.url, './scan-worker', 'scan-worker');
+    prestarted = startWorker(import.meta.url, './scan-worker', 'scan-worker');
+    prestarted.unref();
+    prestarted.on('error', () => {
+      prestarted = undefined;
+    });
   } catch {
-    return { result: runScanJob(job), cancel: () => {} };
+    // startScan starts one, or scans on its own thread
+  }
+}
+
+/** What the scan worker posts: each chunk as it is scanned, then its result or its error. */
+export type ScanMessage = ScannedChunk | ScanResult | { error: string };
+
+/**
+ * Starts the job on a scan worker, which posts each chunk as soon as it is scanned: to `onChunk` when
+ * given, else into the result. When the worker cannot start, or ends without answering, the job runs
+ * on this thread, which then also scans the chunks the worker had taken (a chunk that arrives twice
+ * is passed on once).
+ */
+export function startScan(job: ScanJob, onChunk?: (c: ScannedChunk) => void): ScanTask {
+  const kept: ScannedChunk[] = [];
+  const seen = new Set<number>();
+  const deliver = (c: ScannedChunk) => {
+    if (seen.has(c.chunk)) return;
+    seen.add(c.chunk);
+    if (onChunk) onChunk(c);
+    else kept.push(c);
+  };
+  const withKept = (r: ScanResult): ScanResult =>
+    r.scan.plain ? { ...r, scan: { plain: true, chunks: [...kept, ...r.scan.chunks] } } : r;
+  let worker: Worker | undefined = prestarted;
+  prestarted = undefined;
+  try {
+    worker ??= startWorker(import.meta.url, './scan-worker', 'scan-worker');
+    worker.ref();
+  } catch {
+    return { result: runScanJob(job, deliver).then(withKept), cancel: () => {} };
   }
   const w = worker;
   const result = new Promise<ScanResult>((resolve, reject) => {
     let answered = false;
-    w.once('message', (msg: ScanResult | { error: string }) => {
+    w.on('message', (msg: ScanMessage) => {
+      if ('chunk' in msg) {
+        deliver(msg);
+        return;
+      }
       answered = true;
       void w.terminate();
       if ('error' in msg) reject(new Error(msg.error));
-      else resolve(msg);
+      else resolve(withKept(msg));
     });
     const fallBack = () => {
       if (answered) return;
       answered = true;
-      runScanJob(job).then(resolve, reject);
+      runScanJob(job, deliver).then((r) => resolve(withKept(r)), reject);
     };
     w.once('error', fallBack);
     w.once('exit', fallBack);
@@ -139,18 +194,15 @@ export function startScan(job: ScanJob): ScanTask {
     cancel: () => {
       w.removeAllListeners('exit');
       w.removeAllListeners('error');
+      w.removeAllListeners('message');
       w.on('error', () => {});
       void w.terminate();
     },
   };
 }
 
-/** The buffers of a result's columns, to transfer rather than copy. */
-export function resultBuffers(result: ScanResult): ArrayBuffer[] {
-  if (!result.scan.plain) return [];
-  const arrays = result.scan.chunks.flatMap(({ table }) => [
-    ...table.numbers.values(),
-    ...[...table.texts.values()].map((t) => t.codes),
-  ]);
+/** The buffers of a scanned chunk's columns, to transfer rather than copy. */
+export function chunkBuffers(c: ScannedChunk): ArrayBuffer[] {
+  const arrays = [...c.table.numbers.values(), ...[...c.table.texts.values()].map((t) => t.codes)];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

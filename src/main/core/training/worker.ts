@@ -1,5 +1,6 @@
 /** Training worker entry: receives one job, runs the pipeline, reports progress and the result. */
 import { parentPort } from 'node:worker_threads';
+import { prestartScanWorker } from '../data/scan-thread';
 import { CancelledError } from '../models/types';
 import { startLoadStage, type LoadStage } from './load-stage';
 import type { PipelineHooks } from './pipeline';
@@ -13,6 +14,8 @@ if (!port) throw new Error('training worker must run in a worker thread');
 // it (a flat CSV, or HubSpot files that are not plain: data/hubspot.ts).
 const pipeline = import('./pipeline');
 pipeline.catch(() => {}); // awaited by the job
+// HubSpot files that are plain are scanned on this thread and a scan worker, which boots meanwhile
+prestartScanWorker();
 
 const send = (msg: WorkerToHost) => port.postMessage(msg);
 
