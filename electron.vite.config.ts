@@ -34,7 +34,6 @@ export default defineConfig({
           // worker entries: started by file name next to the chunks (src/main/core/util/worker-url.ts)
           'training-worker': resolve(__dirname, 'src/main/core/training/worker.ts'),
           'gbdt-worker': resolve(__dirname, 'src/main/core/models/gbdt/worker.ts'),
-          'scan-worker': resolve(__dirname, 'src/main/core/data/scan-worker.ts'),
         },
       },
     },

@@ -1,12 +1,12 @@
 /**
  * A plain scan of the largest input shared between two threads, and the inputs' fingerprint: the
- * file is cut into chunks at line starts, and a scan worker (scan-worker.ts, which computes the
- * fingerprint after its chunks) and the thread loading the data (hubspot-plain.ts, after the company
- * files) take the chunks one at a time until none is left, so that neither waits for the other
- * whatever the files' sizes. On the loading thread alone when the worker cannot start.
+ * file is cut into chunks at line starts, and a scan worker (a GBDT pool worker lent for the scan,
+ * which computes the fingerprint after its chunks) and the thread loading the data (hubspot-plain.ts,
+ * after the company files) take the chunks one at a time until none is left, so that neither waits
+ * for the other whatever the files' sizes. On the loading thread alone when the worker cannot start.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker } from '../util/worker-url';
+import { lendGbdtWorker, returnLentWorker } from '../models/gbdt/spawn';
 import { FingerprintBuilder } from './fingerprint';
 import { lineStartAt, scanPlainCsv, type ByteRange, type PlainKind, type PlainScan, type PlainTable } from './plain-csv';
 
@@ -120,33 +120,15 @@ export interface ScanTask {
   cancel(): void;
 }
 
-let prestarted: Worker | undefined;
-
-/**
- * Starts a scan worker for the next startScan now, so that its start-up (tens of milliseconds) passes
- * while the caller waits for its job; the idle worker keeps no event loop alive.
- */
-export function prestartScanWorker(): void {
-  if (prestarted) return;
-  try {
-    prestarted = startWorker(import.meta.url, './scan-worker', 'scan-worker');
-    prestarted.unref();
-    prestarted.on('error', () => {
-      prestarted = undefined;
-    });
-  } catch {
-    // startScan starts one, or scans on its own thread
-  }
-}
-
 /** What the scan worker posts: each chunk as it is scanned, then its result or its error. */
 export type ScanMessage = ScannedChunk | ScanResult | { error: string };
 
 /**
- * Starts the job on a scan worker, which posts each chunk as soon as it is scanned: to `onChunk` when
- * given, else into the result. When the worker cannot start, or ends without answering, the job runs
- * on this thread, which then also scans the chunks the worker had taken (a chunk that arrives twice
- * is passed on once).
+ * Starts the job on a worker of the GBDT pool (lent for the scan: models/gbdt/spawn.ts; the pool keeps
+ * one booted for a training run, which then starts one thread less), which posts each chunk as soon
+ * as it is scanned: to `onChunk` when given, else into the result. When the worker cannot start, or
+ * ends without answering, the job runs on this thread, which then also scans the chunks the worker had
+ * taken (a chunk that arrives twice is passed on once).
  */
 export function startScan(job: ScanJob, onChunk?: (c: ScannedChunk) => void): ScanTask {
   const kept: ScannedChunk[] = [];
@@ -159,11 +141,9 @@ export function startScan(job: ScanJob, onChunk?: (c: ScannedChunk) => void): Sc
   };
   const withKept = (r: ScanResult): ScanResult =>
     r.scan.plain ? { ...r, scan: { plain: true, chunks: [...kept, ...r.scan.chunks] } } : r;
-  let worker: Worker | undefined = prestarted;
-  prestarted = undefined;
+  let worker: Worker;
   try {
-    worker ??= startWorker(import.meta.url, './scan-worker', 'scan-worker');
-    worker.ref();
+    worker = lendGbdtWorker();
   } catch {
     return { result: runScanJob(job, deliver).then(withKept), cancel: () => {} };
   }
@@ -176,7 +156,7 @@ export function startScan(job: ScanJob, onChunk?: (c: ScannedChunk) => void): Sc
         return;
       }
       answered = true;
-      void w.terminate();
+      returnLentWorker(w);
       if ('error' in msg) reject(new Error(msg.error));
       else resolve(withKept(msg));
     });
@@ -187,14 +167,12 @@ export function startScan(job: ScanJob, onChunk?: (c: ScannedChunk) => void): Sc
     };
     w.once('error', fallBack);
     w.once('exit', fallBack);
-    w.postMessage(job);
+    w.postMessage({ scan: job });
   });
   return {
     result,
     cancel: () => {
-      w.removeAllListeners('exit');
-      w.removeAllListeners('error');
-      w.removeAllListeners('message');
+      for (const event of ['exit', 'error', 'message']) w.removeAllListeners(event);
       w.on('error', () => {});
       void w.terminate();
     },

@@ -1,6 +1,6 @@
 /** Training worker entry: receives one job, runs the pipeline, reports progress and the result. */
 import { parentPort } from 'node:worker_threads';
-import { prestartScanWorker } from '../data/scan-thread';
+import { prestartGbdtWorkers } from '../models/gbdt/spawn';
 import { CancelledError } from '../models/types';
 import { startLoadStage, type LoadStage } from './load-stage';
 import type { PipelineHooks } from './pipeline';
@@ -14,8 +14,9 @@ if (!port) throw new Error('training worker must run in a worker thread');
 // it (a flat CSV, or HubSpot files that are not plain: data/hubspot.ts).
 const pipeline = import('./pipeline');
 pipeline.catch(() => {}); // awaited by the job
-// HubSpot files that are plain are scanned on this thread and a scan worker, which boots meanwhile
-prestartScanWorker();
+// a helper thread boots meanwhile: it scans HubSpot files that are plain with this thread, then trains
+// with it (a GBDT pool worker: models/gbdt/spawn.ts)
+prestartGbdtWorkers(1);
 
 const send = (msg: WorkerToHost) => port.postMessage(msg);
 

@@ -8,6 +8,8 @@ export const GBDT_WORKER_BUILD_NAME = 'gbdt-worker';
 const prestarted: Worker[] = [];
 /** Idle workers kept at most; more are ended. */
 const MAX_IDLE = 16;
+/** Workers lent to other work (the data scan), which come back to the idle ones. */
+const lent = new Set<Worker>();
 
 /**
  * Removes a caller's listeners from `w`. Never `removeAllListeners()` without an event name: that
@@ -37,7 +39,7 @@ function keepIdle(w: Worker): void {
  * (about 30 ms each: a fresh isolate loading the kernels). Idle ones do not keep the process alive.
  */
 export function prestartGbdtWorkers(count: number): void {
-  while (prestarted.length < count)
+  while (prestarted.length + lent.size < count)
     keepIdle(startWorker(import.meta.url, './worker', GBDT_WORKER_BUILD_NAME));
 }
 
@@ -64,6 +66,24 @@ export function acquireGbdtWorker(): Worker {
     return w;
   }
   return startWorker(import.meta.url, './worker', GBDT_WORKER_BUILD_NAME);
+}
+
+/**
+ * A worker lent to other work that its entry also runs (worker.ts: a data scan), while the data that
+ * a fit will train on is read: the process then boots one thread less. It counts as on hand for
+ * prestartGbdtWorkers until it ends or comes back with returnLentWorker.
+ */
+export function lendGbdtWorker(): Worker {
+  const w = acquireGbdtWorker();
+  lent.add(w);
+  w.once('exit', () => lent.delete(w));
+  return w;
+}
+
+/** Takes back a lent worker (its job done) as an idle one. */
+export function returnLentWorker(w: Worker): void {
+  lent.delete(w);
+  releaseGbdtWorker(w);
 }
 
 /** A GBDT worker started on `job` (a training thread or a prediction share). */

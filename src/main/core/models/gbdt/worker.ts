@@ -3,7 +3,9 @@
  * gbdt-worker.js). It takes jobs by message, one after the other, for as long as it lives: a `cuts`
  * request (its share of the features' cut points, answered by message), a training thread (t > 0:
  * blocks on the board's sequence counter and runs each published op until OP_EXIT, then answers
- * 'free'), or one share of a batch prediction (`predict`, answered 'done').
+ * 'free'), or one share of a batch prediction (`predict`, answered 'done'). The pool's workers are
+ * also lent for a data scan (`scan`: data/scan-thread.ts runScanJob, its messages posted as it goes)
+ * while a training run reads its files, so that the run boots one thread less.
  */
 import { parentPort } from 'node:worker_threads';
 import type { WasmMemory } from './wasm-api';
@@ -21,6 +23,7 @@ import { runOp } from './kernels';
 import { featureCuts } from './binning';
 import { type PredictLayout, predictRange } from './wasm-predict';
 import { loadWasmKernels } from './wasm-kernels';
+import type { ScanJob, ScanMessage } from '../../data/scan-thread';
 
 /** A training or prediction job. */
 interface Job {
@@ -94,9 +97,26 @@ export interface CutsRequest {
   };
 }
 
+/** A data scan (the lender waits for its last message before it sends anything else). */
+interface ScanRequest {
+  scan: ScanJob;
+}
+
+async function scanJob(job: ScanJob): Promise<void> {
+  const { chunkBuffers, runScanJob } = await import('../../data/scan-thread');
+  const post = (msg: ScanMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(msg, transfer);
+  try {
+    post(await runScanJob(job, (chunk) => post(chunk, chunkBuffers(chunk))));
+  } catch (err) {
+    post({ error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 // jobs come one after the other; a training thread blocks this listener until its OP_EXIT
-parentPort?.on('message', (msg: Job | CutsRequest) => {
-  if ('cuts' in msg) {
+parentPort?.on('message', (msg: Job | CutsRequest | ScanRequest) => {
+  if ('scan' in msg) {
+    void scanJob(msg.scan);
+  } else if ('cuts' in msg) {
     const c = msg.cuts;
     parentPort?.postMessage({ cuts: featureCuts(c.data, c.rows, c.cols, c.maxBin, c.seed, c.t, c.stride) });
   } else if (msg.predict) {
