@@ -12,16 +12,16 @@
  * value for value. The scan exists because it is several times faster than DuckDB's reader plus the
  * transfer of its results into JavaScript (bench/results/pipeline.md).
  *
- * Files without text columns (the usage file) go through the same line loop compiled to WebAssembly
- * (plain-kernels.ts, tested to give the same columns and reject the same lines); text columns through
- * the JavaScript loop below.
+ * The lines go through the same line loop compiled to WebAssembly (plain-kernels.ts, tested to give the
+ * same columns and codes and reject the same lines); the JavaScript loop below runs where WebAssembly
+ * is unavailable and for a text column with more distinct values than the wasm dictionary holds.
  *
  * Values are what DuckDB's reader gives: numbers correctly rounded (at most 15 digits are an exact
  * integer, divided once by an exact power of ten), timestamps as epoch seconds (`epoch()`), an empty
  * number or timestamp NaN and an empty text null (DuckDB's NULL).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { releaseLineParser, wasmLineParser, type WasmLineParser } from './plain-kernels';
+import { DICTIONARY_FULL, releaseLineParser, wasmLineParser, type WasmLineParser } from './plain-kernels';
 
 /** `id`: an integer that must be present; `timestamp!`: a timestamp that must be present. */
 export type PlainKind = 'id' | 'number' | 'timestamp' | 'timestamp!' | 'text';
@@ -270,14 +270,16 @@ function parseLines(b: Uint8Array, start: number, end: number, kind: Int32Array,
   return p;
 }
 
-/** parseLines with the wasm loop: every complete line in [start, end) into `store`; `end`, or -1. */
+/** parseLines with the wasm loop: every complete line in [start, end) into `store`; `end`, -1 or DICTIONARY_FULL. */
 function parseWithWasm(parser: WasmLineParser, start: number, end: number, store: Store): number {
   for (let p = start; p < end; ) {
     p = parser.parse(p, end);
+    if (p === DICTIONARY_FULL) return p;
     if (p < 0) return store.fail(store.rows + parser.failedRow);
     const n = parser.rows;
     while (store.rows + n > store.capacity) store.grow();
     store.numbers.forEach((column, s) => column.set(parser.values(s), store.rows));
+    store.codes.forEach((column, t) => column.set(parser.codes(t), store.rows));
     store.rows += n;
   }
   return end;
@@ -331,6 +333,7 @@ export async function scanPlainCsv(
     names.push(h);
   });
   const fd = openSync(file, 'r');
+  let fdOpen = true;
   let parser: WasmLineParser | null = null;
   try {
     const size = fstatSync(fd).size;
@@ -338,10 +341,10 @@ export async function scanPlainCsv(
     const from = range?.from ?? lineStartAt(file, 1);
     const to = Math.min(range?.to ?? size, size);
     if (!range && (from >= size || from === 0)) return { plain: false, reason: 'no data rows' };
-    // without text columns the lines go through the WebAssembly loop (plain-kernels.ts), if there is one
+    // the lines go through the WebAssembly loop (plain-kernels.ts), where there is one
     parser =
-      textNames.length === 0 && options.wasm !== false
-        ? wasmLineParser(kind, slot, numberNames.length, READ_BYTES + MAX_LINE + 1)
+      options.wasm !== false
+        ? wasmLineParser(kind, slot, numberNames.length, textNames.length, READ_BYTES + MAX_LINE + 1)
         : null;
     const wasm = parser;
     const buf = wasm ? wasm.buffer : Buffer.allocUnsafe(READ_BYTES + MAX_LINE + 1);
@@ -368,6 +371,12 @@ export async function scanPlainCsv(
       }
       for (let p = 0; p < end; ) {
         p = wasm ? parseWithWasm(wasm, p, end, store) : parseLines(bytes, p, end, kind, slot, store);
+        if (p === DICTIONARY_FULL) {
+          // a text column with too many distinct values for the wasm dictionary: the JavaScript loop
+          closeSync(fd);
+          fdOpen = false;
+          return await scanPlainCsv(file, header, columns, range, { ...options, wasm: false });
+        }
         if (p < 0) {
           // counted from the file's start only for a whole file
           const where = range ? `a line after byte ${from}` : `line ${store.failedRow + 2}`;
@@ -377,7 +386,10 @@ export async function scanPlainCsv(
       }
       if (n === 0) {
         if (store.rows === 0 && !range) return { plain: false, reason: 'no data rows' };
-        return { plain: true, table: tableOf(store, numberNames, textNames) };
+        const values = wasm
+          ? textNames.map((_, t) => wasm.textValues(t))
+          : store.dictionaries.map((d) => d.values.map((v) => Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1')));
+        return { plain: true, table: tableOf(store, numberNames, textNames, values) };
       }
       carry = filled - Math.min(end, filled);
       if (carry > MAX_LINE) return { plain: false, reason: 'a line over 64 KB' };
@@ -385,25 +397,18 @@ export async function scanPlainCsv(
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    closeSync(fd);
+    if (fdOpen) closeSync(fd);
     if (parser) releaseLineParser(parser);
   }
 }
 
-function tableOf(store: Store, numberNames: string[], textNames: string[]): PlainTable {
+/** The scan's columns; `values[i]`: text column i's distinct values by code. */
+function tableOf(store: Store, numberNames: string[], textNames: string[], values: string[][]): PlainTable {
   const n = store.rows;
   return {
     rows: n,
     numbers: new Map(numberNames.map((name, i) => [name, store.numbers[i].subarray(0, n)])),
-    texts: new Map(
-      textNames.map((name, i) => [
-        name,
-        {
-          codes: store.codes[i].subarray(0, n),
-          values: store.dictionaries[i].values.map((v) => Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1')),
-        },
-      ]),
-    ),
+    texts: new Map(textNames.map((name, i) => [name, { codes: store.codes[i].subarray(0, n), values: values[i] }])),
   };
 }
 

@@ -31,6 +31,12 @@ function expectSame(a: PlainScan, b: PlainScan): void {
   }
   expect(a.table.rows).toBe(b.table.rows);
   expect([...a.table.numbers.keys()]).toEqual([...b.table.numbers.keys()]);
+  expect([...a.table.texts.keys()]).toEqual([...b.table.texts.keys()]);
+  for (const [name, t] of a.table.texts) {
+    const other = b.table.texts.get(name)!;
+    expect(t.values, name).toEqual(other.values);
+    expect(Buffer.from(t.codes.buffer, t.codes.byteOffset, t.codes.byteLength).equals(Buffer.from(other.codes.buffer, other.codes.byteOffset, other.codes.byteLength)), name).toBe(true);
+  }
   for (const [name, values] of a.table.numbers) {
     const other = b.table.numbers.get(name)!;
     const bytes = (v: Float64Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
@@ -46,7 +52,7 @@ describe('the wasm line loop of the plain scan', () => {
       const out = path.join(dir, 'scan.wasm');
       const r = spawnSync(asc, [path.join(dir, 'scan.ts'), '--outFile', out, ...ASC_ARGS], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      expect(wasmLineParser(Int32Array.of(0), Int32Array.of(0), 1, 64)).not.toBeNull();
+      expect(wasmLineParser(Int32Array.of(0), Int32Array.of(0), 1, 0, 64)).not.toBeNull();
       const embedded = readFileSync(path.join(root, 'src/main/core/data/plain-kernels.ts'), 'utf8');
       const b64 = [...embedded.matchAll(/^ {2}'([A-Za-z0-9+/=]+)',$/gm)].map((m) => m[1]).join('');
       expect(b64).toBe(readFileSync(out).toString('base64'));
@@ -115,6 +121,48 @@ describe('the wasm line loop of the plain scan', () => {
     }
   });
 
+  it('codes the company files’ text columns as the JavaScript loop does, whole and in parts', async () => {
+    const { files } = usageSample(3000, 23);
+    const attributes: Record<string, PlainKind> = { ALEXA_RANK: 'number', EMPLOYEE_RANGE: 'text', INDUSTRY: 'text' };
+    for (const [file, kinds] of [
+      [files[0], { id: 'id', CLOSEDATE: 'timestamp', ...attributes }],
+      [files[1], { id: 'id', ...attributes }],
+    ] as const) {
+      const header = readFileSync(file, 'utf8').split('\n')[0].split(',');
+      const whole = await bothLoops(file, header, kinds);
+      expect(whole.wasm.plain && whole.wasm.table.texts.get('INDUSTRY')!.values.length).toBeGreaterThan(5);
+      expectSame(whole.wasm, whole.js);
+      const size = readFileSync(file).length;
+      const cut = lineStartAt(file, Math.floor(size / 2));
+      const part = await bothLoops(file, header, kinds, { from: cut, to: size });
+      expectSame(part.wasm, part.js);
+    }
+  });
+
+  it('codes text with empty values, spaces and CRLF; restarts codes on a reused parser; falls back past 2048 values', async () => {
+    const dir = tmp();
+    const header = ['id', 'label', 'x'];
+    const kinds: Record<string, PlainKind> = { id: 'id', label: 'text', x: 'number' };
+    const small = path.join(dir, 'small.csv');
+    writeFileSync(small, 'id,label,x\r\n1,b,1\r\n2,,2\r\n3, a b ,3\r\n4,b,\r\n5,a,5');
+    const other = path.join(dir, 'other.csv');
+    writeFileSync(other, 'id,label,x\n1,z,1\n2,b,2\n');
+    for (const file of [small, other, small]) {
+      const { wasm, js } = await bothLoops(file, header, kinds);
+      expectSame(wasm, js);
+    }
+    const first = await scanPlainCsv(small, header, kinds);
+    expect(first.plain && first.table.texts.get('label')).toEqual({ codes: Int32Array.from([1, 0, 2, 1, 3]), values: ['b', ' a b ', 'a'] });
+    // more distinct values than the wasm dictionary holds, and long ones past its arena
+    for (const value of [(i: number) => `v${i}`, (i: number) => `${'long'.repeat(20)}${i % 1000}`]) {
+      const many = path.join(dir, 'many.csv');
+      writeFileSync(many, ['id,label,x', ...Array.from({ length: 3000 }, (_, i) => `${i},${value(i)},${i}`)].join('\n') + '\n');
+      const { wasm, js } = await bothLoops(many, header, kinds);
+      expect(wasm.plain && wasm.table.texts.get('label')!.values.length).toBeGreaterThan(900);
+      expectSame(wasm, js);
+    }
+  });
+
   it('rejects the same line as the JavaScript loop, with the same message, for random damage', async () => {
     let seed = 7;
     const rnd = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
@@ -133,6 +181,8 @@ describe('the wasm line loop of the plain scan', () => {
       const { wasm, js } = await bothLoops(file);
       expectSame(wasm, js);
       if (!js.plain) rejected++;
+      const asText = await bothLoops(file, HEADER, { ...KINDS, note: 'text' });
+      expectSame(asText.wasm, asText.js);
     }
     expect(rejected).toBeGreaterThan(100);
   });

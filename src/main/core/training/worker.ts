@@ -14,9 +14,10 @@ if (!port) throw new Error('training worker must run in a worker thread');
 // it (a flat CSV, or HubSpot files that are not plain: data/hubspot.ts).
 const pipeline = import('./pipeline');
 pipeline.catch(() => {}); // awaited by the job
-// a helper thread boots meanwhile: it scans HubSpot files that are plain with this thread, then trains
-// with it (a GBDT pool worker: models/gbdt/spawn.ts)
-prestartGbdtWorkers(1);
+// then a helper thread boots: it scans HubSpot files that are plain with this thread, then trains with
+// it (a GBDT pool worker: models/gbdt/spawn.ts). Not before: on two cores, three threads booting at
+// once (this one, the helper, and the host's) slowed the job's start more than the helper gained.
+void pipeline.then(() => prestartGbdtWorkers(1));
 
 const send = (msg: WorkerToHost) => port.postMessage(msg);
 
