@@ -29,6 +29,21 @@ describe('aggregateUsage', () => {
     });
   });
 
+  it('counts missing values that come in a later piece only, and a company with nothing but them', () => {
+    for (const wasm of [true, false]) {
+      const agg = new UsageAggregator(3, Float64Array.from([t('2020-01-15'), t('2020-01-15'), t('2020-01-15')]), usage({}), { wasm });
+      agg.add({ company: Int32Array.from([0, 1]), ts: Float64Array.from([t('2020-01-06'), t('2020-01-07')]), counters: [Float64Array.from([2, 4])] });
+      agg.add({ company: Int32Array.from([0, 2, 2]), ts: Float64Array.from([t('2020-01-08'), t('2020-01-09'), t('2020-01-10')]), counters: [Float64Array.from([NaN, NaN, NaN])] });
+      expect(byName(agg.finish())).toEqual({
+        A_sum: [2, 4, 0],
+        A_mean: [2, 4, NaN],
+        A_max: [2, 4, NaN],
+        usage_rows: [2, 1, 2],
+        days_since_last_usage: [7, 8, 5],
+      });
+    }
+  });
+
   it('windows: (end − w days, end], distinct Monday weeks, trend', () => {
     const out = byName(aggregateUsage(rows, 2, end, usage({ mode: 'windows', windows: [3, 10], aggregations: ['sum'] })));
     expect(out.A_sum_3d).toEqual([5, 0]); // only 01-13 is within 3 days of 01-15

@@ -38,11 +38,14 @@ export interface UsageRows {
 /** Monday-based week number (1970-01-01 was a Thursday), as DuckDB's date_trunc('week'). */
 const weekOf = (sec: number) => Math.floor((Math.floor(sec / DAY) + 3) / 7);
 
-/** Byte offsets in the heap of one counter's per-company sum, max and count of NaN values. */
+/** Byte offsets in the heap of one counter's per-company sum, max, count of NaN values and mean. */
 interface CounterStats {
   sum: number;
   max: number;
   nan: number;
+  mean: number;
+  /** NaN values seen: while there are none, the nan array is never touched (nor its memory faulted in). */
+  nans: number;
 }
 
 /**
@@ -58,6 +61,10 @@ export class UsageAggregator {
   /** Byte offsets of the rows counted per company and the latest timestamp among them. */
   private readonly count: number;
   private readonly last: number;
+  /** Byte offsets of finish()'s inputs and outputs: a window's row counts, the window ends, recency. */
+  private readonly rowsAt: number;
+  private readonly endAt: number;
+  private readonly recencyAt: number;
   /** all_time: one entry per counter; windows: per window, one per counter. */
   private readonly stats: CounterStats[][];
   private readonly windows: number[];
@@ -95,9 +102,19 @@ export class UsageAggregator {
     const perCompany = () => take(companies * 8);
     this.count = perCompany();
     this.last = perCompany();
+    const means = usage.aggregations.includes('mean');
     this.stats = Array.from({ length: groups }, () =>
-      usage.counters.map(() => ({ sum: perCompany(), max: perCompany(), nan: perCompany() })),
+      usage.counters.map(() => ({
+        sum: perCompany(),
+        max: perCompany(),
+        nan: perCompany(),
+        mean: means ? perCompany() : -1,
+        nans: 0,
+      })),
     );
+    this.rowsAt = this.windows.length > 0 ? perCompany() : this.count;
+    this.endAt = perCompany();
+    this.recencyAt = perCompany();
     this.heap = usageHeap(bytes, options.wasm ?? true);
     const f64 = this.heap.f64;
     f64.fill(-Infinity, this.last / 8, this.last / 8 + companies);
@@ -128,7 +145,7 @@ export class UsageAggregator {
     const st = this.stage;
     heap.rows(st.company, st.ts, n, this.count, this.last);
     if (this.usage.mode === 'all_time') {
-      this.stats[0].forEach((s, k) => heap.counter(st.company, st.counters[k], n, s.sum, s.max, s.nan));
+      this.stats[0].forEach((s, k) => (s.nans += heap.counter(st.company, st.counters[k], n, s.sum, s.max, s.nan)));
       return;
     }
     const company = heap.i32.subarray(st.company / 4, st.company / 4 + n);
@@ -145,8 +162,8 @@ export class UsageAggregator {
       const v = this.windowRows[wi];
       for (let i = 0; i < m; i++) v[company[sel[i]]]++;
       if (this.activeWeeks.length) this.countWeeks(wi, company, ts, sel, m);
-      this.stats[wi].forEach((s, k) =>
-        heap.counterSelected(st.company, st.counters[k], st.sel[wi], m, s.sum, s.max, s.nan),
+      this.stats[wi].forEach(
+        (s, k) => (s.nans += heap.counterSelected(st.company, st.counters[k], st.sel[wi], m, s.sum, s.max, s.nan)),
       );
     });
   }
@@ -172,24 +189,15 @@ export class UsageAggregator {
     return this.heap.f64.subarray(offset / 8, offset / 8 + this.companies);
   }
 
-  /** One counter's output columns, given each company's row count (turns max into its column). */
-  private counterColumns(name: string, suffix: string, s: CounterStats, rows: Float64Array): NumericColumn[] {
-    const n = this.companies;
-    const sum = this.array(s.sum);
-    const max = this.array(s.max);
-    const nan = this.array(s.nan);
-    let mean: Float64Array | undefined;
-    if (this.usage.aggregations.includes('mean')) {
-      mean = new Float64Array(n);
-      for (let c = 0; c < n; c++) {
-        const k = rows[c] - nan[c];
-        mean[c] = k === 0 ? NaN : sum[c] / k;
-      }
-    }
-    for (let c = 0; c < n; c++) if (rows[c] - nan[c] === 0) max[c] = NaN;
-    return this.usage.aggregations.map((a) =>
-      numericColumn(`${name}_${a}${suffix}`, a === 'sum' ? sum : a === 'mean' ? mean! : max),
-    );
+  /**
+   * One counter's output columns, given each company's row count at byte offset `rowsAt` of the heap
+   * (turns max into its column).
+   */
+  private counterColumns(name: string, suffix: string, s: CounterStats, rowsAt: number): NumericColumn[] {
+    const withMean = s.mean >= 0;
+    this.heap.finishCounter(s.sum, s.max, s.nan, rowsAt, withMean ? s.mean : 0, this.companies, s.nans > 0 ? 1 : 0, withMean ? 1 : 0);
+    const column = (a: string) => (a === 'sum' ? s.sum : a === 'mean' ? s.mean : s.max);
+    return this.usage.aggregations.map((a) => numericColumn(`${name}_${a}${suffix}`, this.array(column(a))));
   }
 
   /**
@@ -201,14 +209,13 @@ export class UsageAggregator {
     const names = usage.counters;
     const rowCount = this.array(this.count);
     const recency = () => {
-      const last = this.array(this.last);
-      const v = new Float64Array(companies);
-      for (let c = 0; c < companies; c++) v[c] = rowCount[c] ? Math.floor((end[c] - last[c]) / DAY) : NaN;
-      return numericColumn('days_since_last_usage', v);
+      this.heap.f64.set(end, this.endAt / 8);
+      this.heap.recency(this.count, this.last, this.endAt, this.recencyAt, companies);
+      return numericColumn('days_since_last_usage', this.array(this.recencyAt));
     };
     const out: NumericColumn[] = [];
     if (usage.mode === 'all_time') {
-      names.forEach((name, k) => out.push(...this.counterColumns(name, '', this.stats[0][k], rowCount)));
+      names.forEach((name, k) => out.push(...this.counterColumns(name, '', this.stats[0][k], this.count)));
       if (usage.row_count) out.push(numericColumn('usage_rows', rowCount));
       if (usage.recency) out.push(recency());
       return out;
@@ -216,7 +223,8 @@ export class UsageAggregator {
     const { windows } = this;
     windows.forEach((w, wi) => {
       const rows = this.windowRows[wi];
-      names.forEach((name, k) => out.push(...this.counterColumns(name, `_${w}d`, this.stats[wi][k], rows)));
+      this.heap.f64.set(rows, this.rowsAt / 8);
+      names.forEach((name, k) => out.push(...this.counterColumns(name, `_${w}d`, this.stats[wi][k], this.rowsAt)));
       if (usage.row_count) out.push(numericColumn(`usage_rows_${w}d`, rows));
       if (this.activeWeeks.length) out.push(numericColumn(`active_weeks_${w}d`, this.activeWeeks[wi]));
     });

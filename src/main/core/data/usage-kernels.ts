@@ -22,8 +22,9 @@ export function rows(company: usize, ts: usize, n: i32, count: usize, last: usiz
   }
 }
 
-/** Per row with a company: add its value to the company's sum and max, or count it as NaN. */
-export function counter(company: usize, values: usize, n: i32, sum: usize, max: usize, nan: usize): void {
+/** Per row with a company: add its value to the company's sum and max, or count it as NaN; returns the NaN rows. */
+export function counter(company: usize, values: usize, n: i32, sum: usize, max: usize, nan: usize): i32 {
+  let nans = 0;
   for (let i = 0; i < n; i++) {
     const c = load<i32>(company + ((<usize>i) << 2));
     if (c < 0) continue;
@@ -31,11 +32,13 @@ export function counter(company: usize, values: usize, n: i32, sum: usize, max: 
     const v = load<f64>(values + ((<usize>i) << 3));
     if (v != v) {
       store<f64>(nan + o, load<f64>(nan + o) + 1.0);
+      nans++;
       continue;
     }
     store<f64>(sum + o, load<f64>(sum + o) + v);
     if (v > load<f64>(max + o)) store<f64>(max + o, v);
   }
+  return nans;
 }
 
 /** \`counter\` over the rows listed in sel[0 … m − 1] (each with a company). */
@@ -47,17 +50,52 @@ export function counterSelected(
   sum: usize,
   max: usize,
   nan: usize,
-): void {
+): i32 {
+  let nans = 0;
   for (let j = 0; j < m; j++) {
     const i = <usize>load<i32>(sel + ((<usize>j) << 2));
     const o = (<usize>load<i32>(company + (i << 2))) << 3;
     const v = load<f64>(values + (i << 3));
     if (v != v) {
       store<f64>(nan + o, load<f64>(nan + o) + 1.0);
+      nans++;
       continue;
     }
     store<f64>(sum + o, load<f64>(sum + o) + v);
     if (v > load<f64>(max + o)) store<f64>(max + o, v);
+  }
+  return nans;
+}
+
+/**
+ * Per company c < n, with k = rows − nan (nan read only when withNan: it is untouched otherwise):
+ * mean = sum / k, NaN when k is 0 (when withMean), and max = NaN when k is 0.
+ */
+export function finishCounter(
+  sum: usize,
+  max: usize,
+  nan: usize,
+  rows: usize,
+  mean: usize,
+  n: i32,
+  withNan: i32,
+  withMean: i32,
+): void {
+  for (let c = 0; c < n; c++) {
+    const o = (<usize>c) << 3;
+    let k = load<f64>(rows + o);
+    if (withNan) k -= load<f64>(nan + o);
+    if (withMean) store<f64>(mean + o, k == 0 ? NaN : load<f64>(sum + o) / k);
+    if (k == 0) store<f64>(max + o, NaN);
+  }
+}
+
+/** Per company: whole days from its latest row to its window end (NaN without rows). */
+export function recency(rows: usize, last: usize, end: usize, out: usize, n: i32): void {
+  for (let c = 0; c < n; c++) {
+    const o = (<usize>c) << 3;
+    const v = load<f64>(rows + o) != 0 ? Math.floor((load<f64>(end + o) - load<f64>(last + o)) / 86400) : NaN;
+    store<f64>(out + o, v);
   }
 }
 `;
@@ -65,14 +103,17 @@ export function counterSelected(
 export { ASC_ARGS };
 
 const KERNELS_WASM = [
-  'AGFzbQEAAAABHANgBX9/f39/AGAHf39/f39/fwBgBn9/f39/fwACDwEDZW52Bm1lbW9yeQIAAAMEAwABAgctBARyb3dzAAAH',
-  'Y291bnRlcgACD2NvdW50ZXJTZWxlY3RlZAABBm1lbW9yeQIACo8DA20CA38BfANAIAIgBUoEQCAAIAVBAnRqKAIAIgZBAE4E',
-  'QCAGQQN0IgYgA2oiByAHKwMARAAAAAAAAPA/oDkDACABIAVBA3RqKwMAIgggBCAGaiIGKwMAZARAIAYgCDkDAAsLIAVBAWoh',
-  'BQwBCwsLjwECAXwDfwNAIAMgCEoEQCAAIAIgCEECdGooAgAiCkECdGooAgBBA3QhCQJAIAEgCkEDdGorAwAiByAHYgRAIAYg',
-  'CWoiCSAJKwMARAAAAAAAAPA/oDkDAAwBCyAEIAlqIgogCisDACAHoDkDACAHIAUgCWoiCSsDAGQEQCAJIAc5AwALCyAIQQFq',
-  'IQgMAQsLC40BAgN/AXwDQCACIAZKBEACQCAAIAZBAnRqKAIAIgdBAEgNACAHQQN0IQcgASAGQQN0aisDACIJIAliBEAgBSAH',
-  'aiIHIAcrAwBEAAAAAAAA8D+gOQMADAELIAMgB2oiCCAIKwMAIAmgOQMAIAkgBCAHaiIHKwMAZARAIAcgCTkDAAsLIAZBAWoh',
-  'BgwBCwsL',
+  'AGFzbQEAAAABKQRgBX9/f39/AGAIf39/f39/f38AYAd/f39/f39/AX9gBn9/f39/fwF/Ag8BA2VudgZtZW1vcnkCAAADBgUAAAEC',
+  'AwdHBgRyb3dzAAAHY291bnRlcgAED2NvdW50ZXJTZWxlY3RlZAADDWZpbmlzaENvdW50ZXIAAgdyZWNlbmN5AAEGbWVtb3J5AgAK',
+  'kAUFbQIDfwF8A0AgAiAFSgRAIAAgBUECdGooAgAiBkEATgRAIAZBA3QiBiADaiIHIAcrAwBEAAAAAAAA8D+gOQMAIAEgBUEDdGor',
+  'AwAiCCAEIAZqIgYrAwBkBEAgBiAIOQMACwsgBUEBaiEFDAELCwtgAQJ/A0AgBCAFSgRAIAVBA3QiBiADaiAAIAZqKwMARAAAAAAA',
+  'AAAAYgR8IAIgBmorAwAgASAGaisDAKFEAAAAAAAY9UCjnAVEAAAAAAAA+H8LOQMAIAVBAWohBQwBCwsLjAECAXwCfwNAIAUgCkoE',
+  'QCAKQQN0IgkgA2orAwAhCCAGBEAgCCACIAlqKwMAoSEICyAHBEAgBCAJaiAIRAAAAAAAAAAAYQR8RAAAAAAAAPh/BSAAIAlqKwMA',
+  'IAijCzkDAAsgCEQAAAAAAAAAAGEEQCABIAlqRAAAAAAAAPh/OQMACyAKQQFqIQoMAQsLC5gBAgF8BH8DQCADIAhKBEAgACACIAhB',
+  'AnRqKAIAIgtBAnRqKAIAQQN0IQoCQCABIAtBA3RqKwMAIgcgB2IEQCAGIApqIgogCisDAEQAAAAAAADwP6A5AwAgCUEBaiEJDAEL',
+  'IAQgCmoiCyALKwMAIAegOQMAIAcgBSAKaiIKKwMAZARAIAogBzkDAAsLIAhBAWohCAwBCwsgCQuWAQIEfwF8A0AgAiAGSgRAAkAg',
+  'ACAGQQJ0aigCACIIQQBIDQAgCEEDdCEIIAEgBkEDdGorAwAiCiAKYgRAIAUgCGoiCCAIKwMARAAAAAAAAPA/oDkDACAHQQFqIQcM',
+  'AQsgAyAIaiIJIAkrAwAgCqA5AwAgCiAEIAhqIggrAwBkBEAgCCAKOQMACwsgBkEBaiEGDAELCyAHCw==',
 ].join('');
 
 /**
@@ -86,8 +127,8 @@ export interface UsageHeap {
   readonly f64: Float64Array;
   /** Per row with a company: count it and keep the latest timestamp. */
   rows(company: number, ts: number, n: number, count: number, last: number): void;
-  /** Per row with a company: add its value to the company's sum and max, or count it as NaN. */
-  counter(company: number, values: number, n: number, sum: number, max: number, nan: number): void;
+  /** Per row with a company: add its value to the company's sum and max, or count it as NaN; returns the NaN rows. */
+  counter(company: number, values: number, n: number, sum: number, max: number, nan: number): number;
   /** `counter` over the rows listed in sel[0 … m − 1] (each with a company). */
   counterSelected(
     company: number,
@@ -97,23 +138,37 @@ export interface UsageHeap {
     sum: number,
     max: number,
     nan: number,
+  ): number;
+  /** Per company c < n, k = rows − nan (nan read only if withNan): mean = sum / k or NaN (if withMean), max = NaN when k is 0. */
+  finishCounter(
+    sum: number,
+    max: number,
+    nan: number,
+    rows: number,
+    mean: number,
+    n: number,
+    withNan: number,
+    withMean: number,
   ): void;
+  /** Per company: whole days from its latest row to its window end (NaN without rows). */
+  recency(rows: number, last: number, end: number, out: number, n: number): void;
 }
 
-type Kernels = Pick<UsageHeap, 'rows' | 'counter' | 'counterSelected'>;
+type Kernels = Pick<UsageHeap, 'rows' | 'counter' | 'counterSelected' | 'finishCounter' | 'recency'>;
 
 const wasmModule = embeddedModule(KERNELS_WASM);
 
 /** The same loops in JS, over views of the heap. */
 function jsKernels(i32: Int32Array, f64: Float64Array): Kernels {
   /** One value of company c into its sum and max, or its missing count (byte offsets of the arrays). */
-  const addValue = (c: number, v: number, sum: number, max: number, nan: number): void => {
+  const addValue = (c: number, v: number, sum: number, max: number, nan: number): number => {
     if (v !== v) {
       f64[(nan >> 3) + c]++;
-      return;
+      return 1;
     }
     f64[(sum >> 3) + c] += v;
     if (v > f64[(max >> 3) + c]) f64[(max >> 3) + c] = v;
+    return 0;
   };
   return {
     rows(company, ts, n, count, last) {
@@ -132,19 +187,36 @@ function jsKernels(i32: Int32Array, f64: Float64Array): Kernels {
     counter(company, values, n, sum, max, nan) {
       const c0 = company >> 2;
       const v0 = values >> 3;
+      let nans = 0;
       for (let i = 0; i < n; i++) {
         const c = i32[c0 + i];
-        if (c >= 0) addValue(c, f64[v0 + i], sum, max, nan);
+        if (c >= 0) nans += addValue(c, f64[v0 + i], sum, max, nan);
       }
+      return nans;
     },
     counterSelected(company, values, sel, m, sum, max, nan) {
       const c0 = company >> 2;
       const v0 = values >> 3;
       const r0 = sel >> 2;
+      let nans = 0;
       for (let j = 0; j < m; j++) {
         const i = i32[r0 + j];
-        addValue(i32[c0 + i], f64[v0 + i], sum, max, nan);
+        nans += addValue(i32[c0 + i], f64[v0 + i], sum, max, nan);
       }
+      return nans;
+    },
+    finishCounter(sum, max, nan, rows, mean, n, withNan, withMean) {
+      const [s0, x0, z0, r0, m0] = [sum >> 3, max >> 3, nan >> 3, rows >> 3, mean >> 3];
+      for (let c = 0; c < n; c++) {
+        let k = f64[r0 + c];
+        if (withNan) k -= f64[z0 + c];
+        if (withMean) f64[m0 + c] = k === 0 ? NaN : f64[s0 + c] / k;
+        if (k === 0) f64[x0 + c] = NaN;
+      }
+    },
+    recency(rows, last, end, out, n) {
+      const [r0, l0, e0, o0] = [rows >> 3, last >> 3, end >> 3, out >> 3];
+      for (let c = 0; c < n; c++) f64[o0 + c] = f64[r0 + c] !== 0 ? Math.floor((f64[e0 + c] - f64[l0 + c]) / 86_400) : NaN;
     },
   };
 }
@@ -163,6 +235,8 @@ export function usageHeap(bytes: number, wasm = true): UsageHeap {
       rows: k.rows,
       counter: k.counter,
       counterSelected: k.counterSelected,
+      finishCounter: k.finishCounter,
+      recency: k.recency,
     };
   }
   const buffer = new ArrayBuffer(Math.ceil(bytes / 8) * 8);
