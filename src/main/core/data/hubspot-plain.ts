@@ -40,7 +40,8 @@ const USAGE_CHUNK_BYTES = 2 << 20;
 /** Dense indexes for ids, in order of first appearance: a table for small integer ids, else a map. */
 class IdIndex {
   size = 0;
-  private readonly table?: Int32Array;
+  /** For ids 0 … length − 1 (all ids are, then): the id's index, or -1. */
+  readonly table?: Int32Array;
   private readonly map?: Map<number, number>;
   constructor(ids: Float64Array[]) {
     let min = Infinity;
@@ -48,7 +49,8 @@ class IdIndex {
     let rows = 0;
     for (const a of ids) {
       rows += a.length;
-      for (const v of a) {
+      for (let i = 0; i < a.length; i++) {
+        const v = a[i];
         if (v < min) min = v;
         if (v > max) max = v;
       }
@@ -71,6 +73,54 @@ class IdIndex {
   }
 }
 
+/**
+ * Indexes the ids of both files in order (customers first): per company its first row and its rows in
+ * each file, and per company the first row it has in the non-customer file. Rows count from the
+ * customer file's first, on through the non-customer file's.
+ */
+function indexCompanies(index: IdIndex, custIds: Float64Array, nonIds: Float64Array) {
+  const nCust = custIds.length;
+  const nRows = nCust + nonIds.length;
+  const firstPos = new Int32Array(nRows);
+  const inCust = new Int32Array(nRows);
+  const inNon = new Int32Array(nRows);
+  const firstNonPos = new Int32Array(nRows);
+  const table = index.table;
+  if (table) {
+    // the usual case, as tight loops (they run once per process, mostly before V8 optimises them)
+    let size = index.size;
+    for (let p = 0; p < nCust; p++) {
+      const id = custIds[p];
+      let k = table[id];
+      if (k < 0) {
+        k = table[id] = size++;
+        firstPos[k] = p;
+      }
+      inCust[k]++;
+    }
+    for (let q = 0; q < nonIds.length; q++) {
+      const id = nonIds[q];
+      let k = table[id];
+      if (k < 0) {
+        k = table[id] = size++;
+        firstPos[k] = nCust + q;
+      }
+      if (inNon[k]++ === 0) firstNonPos[k] = nCust + q;
+    }
+    index.size = size;
+  } else {
+    for (let p = 0; p < nRows; p++) {
+      const customer = p < nCust;
+      const known = index.size;
+      const k = index.add(customer ? custIds[p] : nonIds[p - nCust]);
+      if (k === known) firstPos[k] = p; // a new id
+      if (customer) inCust[k]++;
+      else if (inNon[k]++ === 0) firstNonPos[k] = p;
+    }
+  }
+  return { firstPos, inCust, inNon, firstNonPos };
+}
+
 /** `seconds` as DuckDB's strftime(…, '%Y-%m-%d %H:%M:%S') writes it. */
 function formatTimestamp(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
@@ -83,19 +133,7 @@ function buildCompanies(idc: string, cust: PlainTable, non: PlainTable, names: H
   const nCust = cust.rows;
   const index = new IdIndex([custIds, nonIds]);
   // per company (index order = order of first appearance = company order): first row, counts per file
-  const nRows = nCust + non.rows;
-  const firstPos = new Int32Array(nRows);
-  const inCust = new Int32Array(nRows);
-  const inNon = new Int32Array(nRows);
-  const firstNonPos = new Int32Array(nRows);
-  for (let p = 0; p < nRows; p++) {
-    const customer = p < nCust;
-    const known = index.size;
-    const k = index.add(customer ? custIds[p] : nonIds[p - nCust]);
-    if (k === known) firstPos[k] = p; // a new id
-    if (customer) inCust[k]++;
-    else if (inNon[k]++ === 0) firstNonPos[k] = p;
-  }
+  const { firstPos, inCust, inNon, firstNonPos } = indexCompanies(index, custIds, nonIds);
   const count = index.size;
   /** Per company, its first row's value of a column of each file. */
   const fromFirstRows = <T extends Float64Array | Int32Array>(out: T, a: ArrayLike<number>, b: ArrayLike<number>): T => {
@@ -305,7 +343,7 @@ export async function readPlain(
     return { notPlain: `${names.customers}: a CLOSEDATE is missing` };
   }
   const { companies, index } = buildCompanies(idc, cust, non, names);
-  const companyOf = (id: number) => index.find(id);
+  const companyOf = index.table ?? ((id: number) => index.find(id));
 
   // all-time aggregates need no window end until their recency is computed: the chunks are then
   // aggregated here in file order as they come, while the scan worker scans the next ones

@@ -14,6 +14,9 @@ export interface ScannedUsage {
   counters: Float64Array[];
 }
 
+/** A company's index by its id (-1: none): a function, or a table for ids 0 … length − 1. */
+export type CompanyOf = ((id: number) => number) | Int32Array;
+
 /** Rows handed to the aggregator per call. */
 const FEED_ROWS = 65_536;
 
@@ -25,7 +28,7 @@ const FEED_ROWS = 65_536;
  */
 export function joinUsage(
   parts: ScannedUsage[],
-  companyOf: (id: number) => number,
+  companyOf: CompanyOf,
   end: Float64Array | undefined,
   sorted: boolean,
   aggregator: UsageAggregator,
@@ -64,7 +67,7 @@ function concat(parts: ScannedUsage[]): ScannedUsage {
 
 function joinPart(
   rows: ScannedUsage,
-  companyOf: (id: number) => number,
+  companyOf: CompanyOf,
   end: Float64Array | undefined,
   sorted: boolean,
   aggregator: UsageAggregator,
@@ -74,16 +77,24 @@ function joinPart(
   const company = new Int32Array(n);
   let joined = 0;
   let dropped = 0;
-  for (let i = 0; i < n; i++) {
-    let o = companyOf(id[i]);
-    if (o >= 0) {
-      joined++;
-      if (end && !(ts[i] <= end[o])) {
-        dropped++;
-        o = -1;
-      }
+  // the companies, then the cutoff: loops that stay simple (they run once, mostly unoptimised)
+  if (companyOf instanceof Int32Array) {
+    const len = companyOf.length;
+    for (let i = 0; i < n; i++) {
+      const v = id[i];
+      company[i] = v >= 0 && v < len ? (companyOf[v] ?? -1) : -1;
     }
-    company[i] = o;
+  } else {
+    for (let i = 0; i < n; i++) company[i] = companyOf(id[i]);
+  }
+  for (let i = 0; i < n; i++) {
+    const o = company[i];
+    if (o < 0) continue;
+    joined++;
+    if (end && !(ts[i] <= end[o])) {
+      dropped++;
+      company[i] = -1;
+    }
   }
   if (!sorted) {
     for (let a = 0; a < n; a += FEED_ROWS) {
