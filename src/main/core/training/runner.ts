@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { tuneV8ForWorkers } from '../util/v8-threads';
 import { startWorker } from '../util/worker-url';
 import { CancelledError } from '../models/types';
 import type {
@@ -43,6 +44,7 @@ export function startTrainingWorker(
   } = {},
 ): Worker {
   const entry = options.entry ?? { url: import.meta.url, ...TRAINING_WORKER };
+  tuneV8ForWorkers();
   const worker = startWorker(entry.url, entry.source, entry.built, {
     argv: options.argv,
     resourceLimits: options.maxOldGenerationSizeMb
