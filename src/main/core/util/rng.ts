@@ -38,12 +38,33 @@ export class Rng {
 
   /** Fisher–Yates shuffle in place. */
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+    if (a instanceof Int32Array) return this.shuffleInt32(a) as T;
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];
       a[i] = a[j];
       a[j] = t;
     }
+    return a;
+  }
+
+  /**
+   * `shuffle` for row indexes, with the generator's steps written out in the loop: the same draws and
+   * swaps, in one function that runs fast before V8 optimises it (a split shuffles 100k rows once).
+   */
+  private shuffleInt32(a: Int32Array): Int32Array {
+    let state = this.state;
+    for (let i = a.length - 1; i > 0; i--) {
+      state = (state + 0x9e3779b9) >>> 0;
+      let z = state;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      const j = Math.floor((((z ^ (z >>> 16)) >>> 0) / 4294967296) * (i + 1));
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    this.state = state;
     return a;
   }
 
