@@ -38,7 +38,7 @@ export class Rng {
 
   /** Fisher–Yates shuffle in place. */
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
-    if (a instanceof Int32Array) return this.shuffleInt32(a) as T;
+    if (a instanceof Int32Array) return this.shuffleInt32(a) as unknown as T;
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];
