@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema } from '../../../shared/config/schema';
 import { aggregateUsage, UsageAggregator, type UsageRows } from './aggregate';
+import { prefaultedUsageHeap } from './usage-kernels';
 
 const DAY = 86_400;
 const t = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
@@ -41,6 +42,21 @@ describe('aggregateUsage', () => {
         usage_rows: [2, 1, 2],
         days_since_last_usage: [7, 8, 5],
       });
+    }
+  });
+
+  it('gives the same columns on a heap made ahead (large enough), and makes its own when it is too small', () => {
+    for (const u of [{}, { mode: 'windows', windows: [3, 10] }]) {
+      const cfg = usage(u);
+      const plain = byName(aggregateUsage(rows, 2, end, cfg));
+      const ahead = prefaultedUsageHeap(UsageAggregator.heapBytes(1000, cfg));
+      expect(ahead.f64.every((v) => v === 0)).toBe(true);
+      const onAhead = new UsageAggregator(2, end, cfg, { heap: ahead });
+      expect(byName(onAhead.add(rows).finish())).toEqual(plain);
+      const small = prefaultedUsageHeap(64);
+      const onSmall = new UsageAggregator(2, end, cfg, { heap: small });
+      expect(byName(onSmall.add(rows).finish())).toEqual(plain);
+      expect(small.f64.every((v) => v === 0)).toBe(true); // not used
     }
   });
 

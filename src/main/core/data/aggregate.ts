@@ -48,6 +48,45 @@ interface CounterStats {
   nans: number;
 }
 
+function windowsOf(usage: FeaturesConfig['usage']): number[] {
+  return usage.mode === 'all_time' ? [] : [...new Set(usage.windows)].sort((a, b) => a - b);
+}
+
+/** Byte offsets in the aggregator's heap: staged rows, then per-company arrays of companies × 8 bytes each. */
+function layout(companies: number, usage: FeaturesConfig['usage']) {
+  const windows = windowsOf(usage);
+  const groups = Math.max(1, windows.length);
+  let bytes = 0;
+  const take = (n: number) => {
+    const at = bytes;
+    bytes += Math.ceil(n / 8) * 8;
+    return at;
+  };
+  const stage = {
+    company: take(STAGE_ROWS * 4),
+    ts: take(STAGE_ROWS * 8),
+    counters: usage.counters.map(() => take(STAGE_ROWS * 8)),
+    sel: windows.map(() => take(STAGE_ROWS * 4)),
+  };
+  const perCompany = () => take(companies * 8);
+  const count = perCompany();
+  const last = perCompany();
+  const means = usage.aggregations.includes('mean');
+  const stats: CounterStats[][] = Array.from({ length: groups }, () =>
+    usage.counters.map(() => ({
+      sum: perCompany(),
+      max: perCompany(),
+      nan: perCompany(),
+      mean: means ? perCompany() : -1,
+      nans: 0,
+    })),
+  );
+  const rowsAt = windows.length > 0 ? perCompany() : count;
+  const endAt = perCompany();
+  const recencyAt = perCompany();
+  return { bytes, stage, count, last, stats, rowsAt, endAt, recencyAt };
+}
+
 /**
  * Aggregates usage rows added in any number of pieces; `finish` returns the columns.
  * In windows mode with active weeks, each company's rows must come in ascending time (across pieces
@@ -81,47 +120,34 @@ export class UsageAggregator {
     private readonly companies: number,
     private readonly end: Float64Array,
     private readonly usage: FeaturesConfig['usage'],
-    options: { wasm?: boolean } = {},
+    options: { wasm?: boolean; heap?: UsageHeap } = {},
   ) {
     this.nc = usage.counters.length;
-    this.windows = usage.mode === 'all_time' ? [] : [...new Set(usage.windows)].sort((a, b) => a - b);
-    const groups = Math.max(1, this.windows.length);
-    // layout: staged rows, then per-company arrays of companies × 8 bytes each
-    let bytes = 0;
-    const take = (n: number) => {
-      const at = bytes;
-      bytes += Math.ceil(n / 8) * 8;
-      return at;
-    };
-    this.stage = {
-      company: take(STAGE_ROWS * 4),
-      ts: take(STAGE_ROWS * 8),
-      counters: usage.counters.map(() => take(STAGE_ROWS * 8)),
-      sel: this.windows.map(() => take(STAGE_ROWS * 4)),
-    };
-    const perCompany = () => take(companies * 8);
-    this.count = perCompany();
-    this.last = perCompany();
-    const means = usage.aggregations.includes('mean');
-    this.stats = Array.from({ length: groups }, () =>
-      usage.counters.map(() => ({
-        sum: perCompany(),
-        max: perCompany(),
-        nan: perCompany(),
-        mean: means ? perCompany() : -1,
-        nans: 0,
-      })),
-    );
-    this.rowsAt = this.windows.length > 0 ? perCompany() : this.count;
-    this.endAt = perCompany();
-    this.recencyAt = perCompany();
-    this.heap = usageHeap(bytes, options.wasm ?? true);
+    this.windows = windowsOf(usage);
+    const l = layout(companies, usage);
+    this.stage = l.stage;
+    this.count = l.count;
+    this.last = l.last;
+    this.stats = l.stats;
+    this.rowsAt = l.rowsAt;
+    this.endAt = l.endAt;
+    this.recencyAt = l.recencyAt;
+    const given = options.heap;
+    this.heap =
+      given && given.wasm === (options.wasm ?? true) && given.f64.byteLength >= l.bytes
+        ? given
+        : usageHeap(l.bytes, options.wasm ?? true);
     const f64 = this.heap.f64;
     f64.fill(-Infinity, this.last / 8, this.last / 8 + companies);
     for (const group of this.stats) for (const s of group) f64.fill(-Infinity, s.max / 8, s.max / 8 + companies);
     this.windowRows = this.windows.map(() => new Float64Array(companies));
     this.activeWeeks = usage.mode === 'windows' && usage.active_weeks ? this.windows.map(() => new Float64Array(companies)) : [];
     this.lastWeek = this.activeWeeks.map(() => new Float64Array(companies).fill(NaN));
+  }
+
+  /** The heap an aggregator of `companies` companies needs (bytes), to prepare one ahead (options.heap). */
+  static heapBytes(companies: number, usage: FeaturesConfig['usage']): number {
+    return layout(companies, usage).bytes;
   }
 
   /** Aggregates the rows (the arrays are not kept). */

@@ -8,7 +8,7 @@
  * `{ notPlain }` when a file is not plain or a check would fail, so that the DuckDB reader reads the
  * files and reports what is wrong.
  */
-import { statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameworkConfig } from '../../../shared/config/schema';
 import { inspectCsv } from './csv';
@@ -21,6 +21,7 @@ import {
 } from './hubspot-read';
 import { lineStartAt, plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
 import { UsageAggregator } from './aggregate';
+import { prefaultedUsageHeap, type UsageHeap } from './usage-kernels';
 import {
   chunksOf,
   claimBoard,
@@ -263,11 +264,12 @@ class ChunksInOrder {
 }
 
 /** The all-time aggregator of the usage rows as they are read, and the cutoffs the join applies. */
-function earlyAggregation(config: FrameworkConfig, companies: Companies) {
+function earlyAggregation(config: FrameworkConfig, companies: Companies, heap?: UsageHeap) {
   const { features } = config;
   // the window ends (for recency) are set by the loader (hubspot.ts) before finish() reads them
   const end = new Float64Array(companies.count);
-  const aggregator = new UsageAggregator(companies.count, end, features.usage);
+  // a heap made for an estimate of the count that turns out too small is not used
+  const aggregator = new UsageAggregator(companies.count, end, features.usage, { heap });
   let joinEnd: Float64Array | undefined;
   if (features.cutoff.rule === 'point_in_time') {
     // a customer's rows count up to its CLOSEDATE, the others' up to the snapshot date: the
@@ -278,6 +280,25 @@ function earlyAggregation(config: FrameworkConfig, companies: Companies) {
     for (let o = 0; o < companies.count; o++) joinEnd[o] = companies.y[o] ? companies.closed[o] : others;
   }
   return { aggregator, end, joinEnd, joined: 0, dropped: 0 };
+}
+
+/** About (a little more than) the lines of `files`, from their sizes and their first lines' length. */
+function estimatedRows(files: string[]): number {
+  let rows = 0;
+  const buf = Buffer.allocUnsafe(65_536);
+  for (const file of files) {
+    const fd = openSync(file, 'r');
+    try {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      let lines = 0;
+      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      const size = fstatSync(fd).size;
+      rows += lines > 0 ? Math.ceil((size / n) * lines * 1.1) : 1;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return rows + 1024;
 }
 
 /** Why the plain reader did not take the files (DuckDB reads them then). */
@@ -328,6 +349,12 @@ export async function readPlain(
   const inOrder = new ChunksInOrder();
   const helper = startScan(job, (c) => inOrder.put(c));
   helper.result.catch(() => {}); // awaited below, unless we give up first
+  // all-time aggregates are added as the chunks come (earlyAggregation): their heap is made now, its
+  // pages faulted in before the scan's helper starts faulting in its own
+  const heap =
+    features.usage.mode === 'all_time'
+      ? prefaultedUsageHeap(UsageAggregator.heapBytes(estimatedRows([files.customers, files.noncustomers]), features.usage))
+      : undefined;
   const tables: PlainTable[] = [];
   for (const [i, [file, columns]] of wanted.slice(0, 2).entries()) {
     const scan = await scanPlainCsv(file, headers[i], columns);
@@ -347,7 +374,7 @@ export async function readPlain(
 
   // all-time aggregates need no window end until their recency is computed: the chunks are then
   // aggregated here in file order as they come, while the scan worker scans the next ones
-  const early = features.usage.mode === 'all_time' ? earlyAggregation(config, companies) : undefined;
+  const early = features.usage.mode === 'all_time' ? earlyAggregation(config, companies, heap) : undefined;
   const parts: ScannedUsage[] = [];
   let usageRows = 0;
   let latest = -Infinity;
