@@ -1,7 +1,8 @@
 /**
  * The per-company scatter loops of the usage aggregation (aggregate.ts) as WebAssembly, ~2× faster
- * than the same loops in JS (no bounds checks on the random-access updates). The module is 510 bytes,
- * so it lives here as base64; KERNELS_SOURCE is its AssemblyScript source, and usage-kernels.test.ts
+ * than the same loops in JS (no bounds checks on the random-access updates), and its final
+ * per-company loops (means, maxima, recency), which run once per process, mostly before V8 would
+ * optimise them in JS. The module is 808 bytes, so it lives here as base64; KERNELS_SOURCE is its AssemblyScript source, and usage-kernels.test.ts
  * checks that the installed asc (with ASC_ARGS) still compiles it to exactly these bytes. The same
  * loops in JS run where WebAssembly is unavailable, and give identical results.
  */
