@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameworkConfigSchema } from '../../../shared/config/schema';
 import { aggregateUsage, UsageAggregator, type UsageRows } from './aggregate';
-import { prefaultedUsageHeap } from './usage-kernels';
 
 const DAY = 86_400;
 const t = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
@@ -49,14 +48,17 @@ describe('aggregateUsage', () => {
     for (const u of [{}, { mode: 'windows', windows: [3, 10] }]) {
       const cfg = usage(u);
       const plain = byName(aggregateUsage(rows, 2, end, cfg));
-      const ahead = prefaultedUsageHeap(UsageAggregator.heapBytes(1000, cfg));
-      expect(ahead.f64.every((v) => v === 0)).toBe(true);
-      const onAhead = new UsageAggregator(2, end, cfg, { heap: ahead });
+      const ahead = UsageAggregator.heapAhead(1000, cfg);
+      expect(ahead.heap.f64.every((v) => v === 0)).toBe(true);
+      const onAhead = new UsageAggregator(2, end, cfg, { ahead });
       expect(byName(onAhead.add(rows).finish())).toEqual(plain);
-      const small = prefaultedUsageHeap(64);
-      const onSmall = new UsageAggregator(2, end, cfg, { heap: small });
-      expect(byName(onSmall.add(rows).finish())).toEqual(plain);
-      expect(small.f64.every((v) => v === 0)).toBe(true); // not used
+      // a heap made for fewer companies than there turn out to be is not used
+      const many = 50_000;
+      const endMany = new Float64Array(many).fill(end[0]);
+      const small = UsageAggregator.heapAhead(2, cfg);
+      const onSmall = byName(new UsageAggregator(many, endMany, cfg, { ahead: small }).add(rows).finish());
+      expect(onSmall).toEqual(byName(aggregateUsage(rows, many, endMany, cfg)));
+      expect(small.heap.f64.every((v) => v === 0)).toBe(true);
     }
   });
 

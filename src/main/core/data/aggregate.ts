@@ -87,6 +87,12 @@ function layout(companies: number, usage: FeaturesConfig['usage']) {
   return { bytes, stage, count, last, stats, rowsAt, endAt, recencyAt };
 }
 
+/** A heap made ahead for an aggregator of up to `companies` companies (UsageAggregator.heapAhead). */
+export interface HeapAhead {
+  heap: UsageHeap;
+  companies: number;
+}
+
 /**
  * Aggregates usage rows added in any number of pieces; `finish` returns the columns.
  * In windows mode with active weeks, each company's rows must come in ascending time (across pieces
@@ -120,11 +126,14 @@ export class UsageAggregator {
     private readonly companies: number,
     private readonly end: Float64Array,
     private readonly usage: FeaturesConfig['usage'],
-    options: { wasm?: boolean; heap?: UsageHeap } = {},
+    options: { wasm?: boolean; ahead?: HeapAhead } = {},
   ) {
     this.nc = usage.counters.length;
     this.windows = windowsOf(usage);
-    const l = layout(companies, usage);
+    // a heap made ahead (heapAhead) for at least this many companies is laid out for its own count
+    const ahead = options.ahead;
+    const fits = ahead !== undefined && ahead.companies >= companies && ahead.heap.wasm === (options.wasm ?? true);
+    const l = layout(fits ? ahead.companies : companies, usage);
     this.stage = l.stage;
     this.count = l.count;
     this.last = l.last;
@@ -132,11 +141,7 @@ export class UsageAggregator {
     this.rowsAt = l.rowsAt;
     this.endAt = l.endAt;
     this.recencyAt = l.recencyAt;
-    const given = options.heap;
-    this.heap =
-      given && given.wasm === (options.wasm ?? true) && given.f64.byteLength >= l.bytes
-        ? given
-        : usageHeap(l.bytes, options.wasm ?? true);
+    this.heap = fits ? ahead.heap : usageHeap(l.bytes, options.wasm ?? true);
     const f64 = this.heap.f64;
     f64.fill(-Infinity, this.last / 8, this.last / 8 + companies);
     for (const group of this.stats) for (const s of group) f64.fill(-Infinity, s.max / 8, s.max / 8 + companies);
@@ -145,9 +150,31 @@ export class UsageAggregator {
     this.lastWeek = this.activeWeeks.map(() => new Float64Array(companies).fill(NaN));
   }
 
-  /** The heap an aggregator of `companies` companies needs (bytes), to prepare one ahead (options.heap). */
-  static heapBytes(companies: number, usage: FeaturesConfig['usage']): number {
-    return layout(companies, usage).bytes;
+  /**
+   * A heap for an aggregator of up to `companies` companies (options.ahead), made ahead with the pages
+   * that adding rows writes (staged rows, row counts, latest rows, sums and maxima) already faulted in,
+   * by writing the zeros they hold: page faults taken later, while another thread of the process
+   * faults in its own memory, took several times longer. Means, recency and missing-value counts are
+   * written only by finish() or by missing values, so their pages are left alone.
+   */
+  static heapAhead(companies: number, usage: FeaturesConfig['usage']): HeapAhead {
+    const l = layout(companies, usage);
+    const heap = usageHeap(l.bytes);
+    const f64 = heap.f64;
+    const touch = (from: number, bytes: number) => {
+      for (let i = from / 8; i < (from + bytes) / 8; i += 512) f64[i] = 0;
+    };
+    const perCompany = companies * 8;
+    touch(0, l.count); // the staged rows
+    touch(l.count, perCompany);
+    touch(l.last, perCompany);
+    for (const group of l.stats) {
+      for (const stat of group) {
+        touch(stat.sum, perCompany);
+        touch(stat.max, perCompany);
+      }
+    }
+    return { heap, companies };
   }
 
   /** Aggregates the rows (the arrays are not kept). */

@@ -20,8 +20,7 @@ import {
   type HubspotRead,
 } from './hubspot-read';
 import { lineStartAt, plainTimestamp, scanPlainCsv, type PlainKind, type PlainTable } from './plain-csv';
-import { UsageAggregator } from './aggregate';
-import { prefaultedUsageHeap, type UsageHeap } from './usage-kernels';
+import { type HeapAhead, UsageAggregator } from './aggregate';
 import {
   chunksOf,
   claimBoard,
@@ -264,12 +263,12 @@ class ChunksInOrder {
 }
 
 /** The all-time aggregator of the usage rows as they are read, and the cutoffs the join applies. */
-function earlyAggregation(config: FrameworkConfig, companies: Companies, heap?: UsageHeap) {
+function earlyAggregation(config: FrameworkConfig, companies: Companies, ahead?: HeapAhead) {
   const { features } = config;
   // the window ends (for recency) are set by the loader (hubspot.ts) before finish() reads them
   const end = new Float64Array(companies.count);
   // a heap made for an estimate of the count that turns out too small is not used
-  const aggregator = new UsageAggregator(companies.count, end, features.usage, { heap });
+  const aggregator = new UsageAggregator(companies.count, end, features.usage, { ahead });
   let joinEnd: Float64Array | undefined;
   if (features.cutoff.rule === 'point_in_time') {
     // a customer's rows count up to its CLOSEDATE, the others' up to the snapshot date: the
@@ -351,9 +350,9 @@ export async function readPlain(
   helper.result.catch(() => {}); // awaited below, unless we give up first
   // all-time aggregates are added as the chunks come (earlyAggregation): their heap is made now, its
   // pages faulted in before the scan's helper starts faulting in its own
-  const heap =
+  const ahead =
     features.usage.mode === 'all_time'
-      ? prefaultedUsageHeap(UsageAggregator.heapBytes(estimatedRows([files.customers, files.noncustomers]), features.usage))
+      ? UsageAggregator.heapAhead(estimatedRows([files.customers, files.noncustomers]), features.usage)
       : undefined;
   const tables: PlainTable[] = [];
   for (const [i, [file, columns]] of wanted.slice(0, 2).entries()) {
@@ -374,7 +373,7 @@ export async function readPlain(
 
   // all-time aggregates need no window end until their recency is computed: the chunks are then
   // aggregated here in file order as they come, while the scan worker scans the next ones
-  const early = features.usage.mode === 'all_time' ? earlyAggregation(config, companies, heap) : undefined;
+  const early = features.usage.mode === 'all_time' ? earlyAggregation(config, companies, ahead) : undefined;
   const parts: ScannedUsage[] = [];
   let usageRows = 0;
   let latest = -Infinity;

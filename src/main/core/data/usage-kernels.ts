@@ -222,18 +222,6 @@ function jsKernels(i32: Int32Array, f64: Float64Array): Kernels {
   };
 }
 
-/**
- * A usage heap of at least `bytes` bytes whose memory is already mapped (every page written once, with
- * zeros): made ahead of the aggregation, its page faults are not taken while another thread faults in
- * memory too, which made them several times slower.
- */
-export function prefaultedUsageHeap(bytes: number): UsageHeap {
-  const heap = usageHeap(bytes);
-  const f64 = heap.f64;
-  for (let i = 0; i < f64.length; i += 512) f64[i] = 0;
-  return heap;
-}
-
 /** A heap of at least `bytes` bytes with the kernels: WebAssembly unless `wasm` is false or unavailable. */
 export function usageHeap(bytes: number, wasm = true): UsageHeap {
   const module = wasm ? wasmModule() : null;
