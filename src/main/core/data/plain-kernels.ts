@@ -276,6 +276,18 @@ interface Layout {
   buffer: number;
 }
 
+/**
+ * A text column's dictionary block in the module's memory, as SCAN_SOURCE lays it out: count and arena
+ * fill, the hash table's slots, each value's offset and length, then the arena (checked against the
+ * module's DICT_BYTES when a parser is made).
+ */
+const DICT = (() => {
+  const table = 8;
+  const entries = table + 4096 * 8;
+  const arena = entries + 2048 * 8;
+  return { table, entries, arena, bytes: arena + 65536 };
+})();
+
 /** What `parse` returns when a text column has more distinct values than the wasm dictionary holds. */
 export const DICTIONARY_FULL = -2;
 
@@ -329,8 +341,7 @@ export class WasmLineParser {
     new Int32Array(this.memory, kinds, kind.length).set(kind);
     new Int32Array(this.memory, slots, slot.length).set(slot);
     // the count, the arena's fill and the table of each dictionary (the rest is written before it is read)
-    const tableBytes = 8 + 4096 * 8;
-    for (let t = 0; t < texts; t++) new Uint8Array(this.memory, dicts + t * dictBytes, tableBytes).fill(0);
+    for (let t = 0; t < texts; t++) new Uint8Array(this.memory, dicts + t * dictBytes, DICT.entries).fill(0);
     return this;
   }
 
@@ -348,8 +359,8 @@ export class WasmLineParser {
   textValues(t: number): string[] {
     const d = this.layout.dicts + t * this.layout.dictBytes;
     const head = new Int32Array(this.memory, d, 2);
-    const entries = new Int32Array(this.memory, d + 8 + 4096 * 8, 2 * head[0]);
-    const arena = d + 8 + 4096 * 8 + 2048 * 8;
+    const entries = new Int32Array(this.memory, d + DICT.entries, 2 * head[0]);
+    const arena = d + DICT.arena;
     return Array.from({ length: head[0] }, (_, k) =>
       Buffer.from(this.memory, arena + entries[2 * k], entries[2 * k + 1]).toString('latin1'),
     );
@@ -388,7 +399,7 @@ export function wasmLineParser(
   const out = Math.ceil((slots + 4 * fields) / 8) * 8;
   const dicts = out + (numbers + texts) * ROWS_PER_CALL * 8;
   // the dictionaries' size is the module's (it is needed before an instance exists)
-  const dictBytes = 8 + 4096 * 8 + 2048 * 8 + 65536;
+  const dictBytes = DICT.bytes;
   const buffer = dicts + texts * dictBytes;
   const memory = new wasmApi.Memory({ initial: Math.ceil((buffer + bufferBytes) / 65536) });
   const exports = new wasmApi.Instance(module, { env: { memory } }).exports as Exports;
